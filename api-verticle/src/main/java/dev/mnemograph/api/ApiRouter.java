@@ -1,0 +1,75 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds the HTTP router from the OpenAPI contract: what the contract says is what is enforced
+ * (authentication, then validation, then our handler), with one JSON error writer on the root router.
+ */
+public final class ApiRouter {
+  /** Bodies over this get 413 before anything else reads them. */
+  public static final int BODY_LIMIT_BYTES = 256 * 1024;
+
+  private final Vertx vertx;
+  private final WorkspaceRepository workspaces;
+  private final MemoryHandler memories;
+
+  public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories) {
+    this.vertx = vertx;
+    this.workspaces = workspaces;
+    this.memories = memories;
+  }
+
+  /** operationId → handler; every operation of the contract must be here. */
+  Map<String, Handler<RoutingContext>> handlers() {
+    Map<String, Handler<RoutingContext>> h = new LinkedHashMap<>();
+    h.put(Operations.STORE_MEMORY, memories::store);
+    h.put(Operations.LIST_MEMORIES, memories::list);
+    h.put(Operations.GET_MEMORY, memories::get);
+    h.put(Operations.UPDATE_MEMORY, memories::update);
+    h.put(Operations.DELETE_MEMORY, memories::delete);
+    h.put(Operations.BATCH_DELETE_MEMORIES, memories::batchDelete);
+    h.put(Operations.RECORD_MEMORY_ACCESS, memories::recordAccess);
+    h.put(Operations.RECORD_MEMORY_RETRIEVAL, memories::recordRetrieval);
+    return h;
+  }
+
+  public Future<Router> build() {
+    return OpenAPIContract.from(vertx, Operations.CONTRACT).map(this::build);
+  }
+
+  Router build(OpenAPIContract contract) {
+    RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    rb.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    rb.security(Operations.SECURITY_SCHEME).apiKeyHandler(TokenAuth.handler(workspaces));
+    Map<String, Handler<RoutingContext>> handlers = handlers();
+    for (OpenAPIRoute route : rb.getRoutes()) {
+      String operationId = route.getOperation().getOperationId();
+      Handler<RoutingContext> handler = handlers.get(operationId);
+      if (handler == null) {
+        throw new IllegalStateException("The contract's operation '" + operationId + "' has no handler");
+      }
+      route.addHandler(handler);
+    }
+    Router api = rb.createRouter();
+
+    Router root = Router.router(vertx);
+    root.get("/health").handler(rc -> rc.json(Map.of("status", "ok")));
+    root.route(Operations.BASE_PATH + "/*").subRouter(api);
+    ErrorResponses.install(root);
+    return root;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.memory.MemoryRepository;
+import dev.mnemograph.memory.MemoryService;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API. Event loop: validation, then non-blocking SQL on the shared pool. */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+
+  private final AppConfig config;
+  private final Pool pool;
+  private HttpServer server;
+
+  public ApiVerticle(AppConfig config, Pool pool) {
+    this.config = config;
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, config.retentionDays()));
+    ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool), new MemoryHandler(memories, vertx.eventBus()));
+    return router.build()
+        .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("HTTP API listening on http://{}:{}{}", config.httpHost(), s.actualPort(), Operations.BASE_PATH);
+        });
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+}

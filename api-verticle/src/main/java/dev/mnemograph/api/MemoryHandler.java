@@ -1,0 +1,152 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.bus.Addresses;
+import dev.mnemograph.memory.Memory;
+import dev.mnemograph.memory.MemoryChanges;
+import dev.mnemograph.memory.MemoryListQuery;
+import dev.mnemograph.memory.MemoryService;
+import dev.mnemograph.memory.NewMemory;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The memory operations: reads the request the contract has already validated, calls the
+ * {@link MemoryService} for the caller's workspace, writes JSON.
+ */
+public final class MemoryHandler {
+  private final MemoryService memories;
+  private final EventBus bus;
+
+  public MemoryHandler(MemoryService memories, EventBus bus) {
+    this.memories = memories;
+    this.bus = bus;
+  }
+
+  void store(RoutingContext rc) {
+    JsonObject b = body(rc);
+    NewMemory m = new NewMemory(b.getString("title"), b.getString("narrative"),
+        b.getString("memory_type", "general"), strings(b, "tags"), strings(b, "concepts"),
+        strings(b, "source_files"), b.getDouble("importance_score", 0.5), b.getDouble("confidence_score", 0.5));
+    respond(rc, 201, memories.store(TokenAuth.workspaceId(rc), m)
+        .onSuccess(stored -> workWaiting(stored.memoryId()))
+        .map(Memory::toJson));
+  }
+
+  void list(RoutingContext rc) {
+    Map<String, RequestParameter> q = validated(rc).getQuery();
+    MemoryListQuery query = new MemoryListQuery(
+        Optional.ofNullable(string(q, "memory_type")),
+        integer(q, "limit", MemoryListQuery.DEFAULT_LIMIT),
+        integer(q, "offset", 0),
+        Optional.ofNullable(string(q, "ordering")).orElse(MemoryListQuery.DEFAULT_ORDERING),
+        bool(q, "pruning_candidates"));
+    respond(rc, 200, memories.list(TokenAuth.workspaceId(rc), query).map(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(m -> out.add(m.toJson()));
+      return out;
+    }));
+  }
+
+  void get(RoutingContext rc) {
+    String ws = TokenAuth.workspaceId(rc);
+    String id = memoryId(rc);
+    Future<JsonObject> detail = memories.detail(ws, id);
+    if (bool(validated(rc).getQuery(), "include_related")) {
+      // Similar memories come from embeddings, which the worker computes; none yet means an empty list.
+      detail = detail.map(d -> d.put("related_memories", new JsonArray()));
+    }
+    respond(rc, 200, detail);
+  }
+
+  void update(RoutingContext rc) {
+    JsonObject b = body(rc);
+    MemoryChanges changes = new MemoryChanges(b.getString("title"), b.getString("narrative"),
+        b.getString("memory_type"), stringsOrNull(b, "tags"), stringsOrNull(b, "concepts"),
+        stringsOrNull(b, "source_files"), b.getDouble("importance_score"), b.getDouble("confidence_score"));
+    String id = memoryId(rc);
+    respond(rc, 200, memories.update(TokenAuth.workspaceId(rc), id, changes)
+        .onSuccess(m -> workWaiting(id))
+        .map(Memory::toJson));
+  }
+
+  void delete(RoutingContext rc) {
+    memories.delete(TokenAuth.workspaceId(rc), memoryId(rc))
+        .onSuccess(v -> rc.response().setStatusCode(204).end())
+        .onFailure(rc::fail);
+  }
+
+  void batchDelete(RoutingContext rc) {
+    List<String> ids = strings(body(rc), "memory_ids");
+    respond(rc, 200, memories.deleteMany(TokenAuth.workspaceId(rc), ids)
+        .map(n -> new JsonObject().put("deleted_count", n)));
+  }
+
+  void recordAccess(RoutingContext rc) {
+    respond(rc, 200, memories.recordAccess(TokenAuth.workspaceId(rc), memoryId(rc)).map(Memory::toJson));
+  }
+
+  void recordRetrieval(RoutingContext rc) {
+    respond(rc, 200, memories.recordRetrieval(TokenAuth.workspaceId(rc), memoryId(rc)).map(Memory::toJson));
+  }
+
+  /** A hint for the workers; the work itself is recorded in PostgreSQL. */
+  private void workWaiting(String memoryId) {
+    bus.publish(Addresses.JOBS_READY, new JsonObject().put("memory_id", memoryId));
+  }
+
+  private static void respond(RoutingContext rc, int status, Future<?> result) {
+    result.onSuccess(json -> rc.response().setStatusCode(status)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(json instanceof JsonObject o ? o.encode() : ((JsonArray) json).encode()))
+        .onFailure(rc::fail);
+  }
+
+  private static ValidatedRequest validated(RoutingContext rc) {
+    return rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+
+  private static JsonObject body(RoutingContext rc) {
+    return validated(rc).getBody().getJsonObject();
+  }
+
+  private static String memoryId(RoutingContext rc) {
+    return validated(rc).getPathParameters().get("memory_id").getString();
+  }
+
+  private static List<String> strings(JsonObject body, String field) {
+    List<String> values = stringsOrNull(body, field);
+    return values == null ? List.of() : values;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> stringsOrNull(JsonObject body, String field) {
+    JsonArray values = body.getJsonArray(field);
+    return values == null ? null : (List<String>) (List<?>) values.getList();
+  }
+
+  private static String string(Map<String, RequestParameter> params, String name) {
+    RequestParameter p = params.get(name);
+    return p == null || p.isNull() ? null : p.getString();
+  }
+
+  private static int integer(Map<String, RequestParameter> params, String name, int fallback) {
+    RequestParameter p = params.get(name);
+    return p == null || p.isNull() ? fallback : p.getInteger();
+  }
+
+  private static boolean bool(Map<String, RequestParameter> params, String name) {
+    RequestParameter p = params.get(name);
+    return p != null && !p.isNull() && p.getBoolean();
+  }
+}

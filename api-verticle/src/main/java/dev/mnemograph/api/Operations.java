@@ -1,0 +1,23 @@
+package dev.mnemograph.api;
+
+import java.util.List;
+
+/** The operationIds of schema/openapi.yaml; each has exactly one handler (a test checks). */
+public final class Operations {
+  public static final String STORE_MEMORY = "storeMemory";
+  public static final String LIST_MEMORIES = "listMemories";
+  public static final String GET_MEMORY = "getMemory";
+  public static final String UPDATE_MEMORY = "updateMemory";
+  public static final String DELETE_MEMORY = "deleteMemory";
+  public static final String BATCH_DELETE_MEMORIES = "batchDeleteMemories";
+  public static final String RECORD_MEMORY_ACCESS = "recordMemoryAccess";
+  public static final String RECORD_MEMORY_RETRIEVAL = "recordMemoryRetrieval";
+
+  public static final String SECURITY_SCHEME = "tokenAuth";
+  /** The contract, on the classpath (shipped from schema/ by the shared module). */
+  public static final String CONTRACT = "schema/openapi.yaml";
+  public static final String BASE_PATH = "/api/v1";
+
+  private Operations() {
+  }
+}

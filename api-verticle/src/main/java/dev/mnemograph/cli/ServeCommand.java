@@ -1,0 +1,25 @@
+package dev.mnemograph.cli;
+
+import dev.mnemograph.Mnemograph;
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** Starts the service and keeps it running until the process is stopped. */
+@Command(name = "serve", description = "Start the service (the default command).")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Override
+  public Integer call() {
+    AppConfig config = AppConfig.load(System.getenv());
+    long started = System.nanoTime();
+    Mnemograph service = Mnemograph.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "mnemograph-shutdown"));
+    DefaultWorkspace.announce(new WorkspaceRepository(service.pool()), config, service.httpPort(), System.out);
+    System.out.printf("Mnemograph is ready on http://%s:%d/api/v1 (started in %d ms). Stop it with Ctrl-C.%n",
+        config.httpHost(), service.httpPort(), (System.nanoTime() - started) / 1_000_000);
+    return 0;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.support.Api;
+import dev.mnemograph.support.TestService;
+import dev.mnemograph.workspace.ApiKeyInfo;
+import dev.mnemograph.workspace.ApiKeys;
+import dev.mnemograph.workspace.NewApiKey;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AuthApiTest {
+  private final WorkspaceRepository workspaces = new WorkspaceRepository(TestService.get().pool());
+
+  private static HttpResponse<Buffer> listWith(String authorization) {
+    var request = TestService.http().get("/api/v1/memories/");
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
+    }
+    return request.send().await();
+  }
+
+  private static void assertUnauthorized(HttpResponse<Buffer> res) {
+    assertEquals(401, res.statusCode(), res.bodyAsString());
+    assertNotNull(res.bodyAsJsonObject().getString("detail"), res.bodyAsString());
+  }
+
+  @Test
+  void a_valid_token_is_accepted() {
+    NewApiKey key = TestService.newWorkspace("auth");
+
+    assertEquals(200, listWith("Token " + key.key()).statusCode());
+  }
+
+  @Test
+  void a_missing_header_is_401() {
+    assertUnauthorized(listWith(null));
+  }
+
+  @Test
+  void the_bearer_scheme_is_401_even_with_a_valid_key() {
+    NewApiKey key = TestService.newWorkspace("auth");
+
+    HttpResponse<Buffer> res = listWith("Bearer " + key.key());
+
+    assertUnauthorized(res);
+    assertTrue(res.bodyAsJsonObject().getString("detail").contains("Token"));
+  }
+
+  @Test
+  void an_unknown_key_is_401() {
+    assertUnauthorized(listWith("Token " + ApiKeys.newKey()));
+    assertUnauthorized(listWith("Token "));
+  }
+
+  @Test
+  void a_revoked_key_is_401_at_once() {
+    NewApiKey key = TestService.newWorkspace("auth");
+    assertEquals(200, listWith("Token " + key.key()).statusCode());
+
+    assertEquals(1, workspaces.revokeKey(key.info().keyPrefix()).await());
+
+    assertUnauthorized(listWith("Token " + key.key()));
+  }
+
+  @Test
+  void authentication_comes_before_validation() {
+    HttpResponse<Buffer> res = TestService.http().post("/api/v1/memories/store")
+        .sendJsonObject(StoreMemoryApiTest.referenceExample().put("title", "")).await();
+
+    assertUnauthorized(res);
+  }
+
+  @Test
+  void keys_are_recognisable_long_and_stored_only_as_a_hash() {
+    NewApiKey key = TestService.newWorkspace("auth");
+
+    assertTrue(key.key().matches("mnemo_[a-z0-9]{40}"), "40 chars of 36 symbols = 206 bits");
+    ApiKeyInfo listed = workspaces.listKeys().await().stream()
+        .filter(k -> k.keyId() == key.info().keyId()).findFirst().orElseThrow();
+    assertTrue(key.key().startsWith(listed.keyPrefix()));
+    assertTrue(listed.keyPrefix().length() < 20);
+    String stored = TestService.get().pool().query("SELECT key_hash FROM api_key WHERE key_id = " + key.info().keyId())
+        .execute().await().iterator().next().getString(0);
+    assertEquals(ApiKeys.hash(key.key()), stored);
+    assertFalse(stored.contains(key.key().substring(6)));
+  }
+
+  @Test
+  void a_second_key_works_alongside_the_first() {
+    NewApiKey first = TestService.newWorkspace("auth");
+    NewApiKey second = workspaces.createKey(first.workspace().workspaceId(), "second").await();
+
+    Api one = new Api(first.key());
+    Api two = new Api(second.key());
+    String id = one.store("Shared", "Both keys see it.").getString("memory_id");
+
+    assertEquals(200, two.get("/memories/" + id).statusCode());
+  }
+}

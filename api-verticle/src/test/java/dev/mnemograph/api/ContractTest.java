@@ -1,0 +1,35 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.memory.MemoryRepository;
+import dev.mnemograph.memory.MemoryService;
+import dev.mnemograph.support.TestService;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.Vertx;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The contract in schema/ is the HTTP surface: every operation has a handler and no handler is orphaned. */
+class ContractTest {
+
+  @Test
+  void every_operation_of_the_contract_has_exactly_one_handler() {
+    Vertx vertx = TestService.get().vertx();
+    OpenAPIContract contract = OpenAPIContract.from(vertx, Operations.CONTRACT).await();
+    var pool = TestService.get().pool();
+    ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool),
+        new MemoryHandler(new MemoryService(pool, new MemoryRepository(pool, 90)), vertx.eventBus()));
+
+    Set<String> operations = new TreeSet<>();
+    for (Operation op : contract.operations()) {
+      operations.add(op.getOperationId());
+    }
+
+    assertEquals(operations, new TreeSet<>(router.handlers().keySet()));
+  }
+}

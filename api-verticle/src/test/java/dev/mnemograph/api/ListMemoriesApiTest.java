@@ -1,0 +1,143 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.support.Api;
+import dev.mnemograph.support.TestService;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.mnemograph.api.StoreMemoryApiTest.assertValidationError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ListMemoriesApiTest {
+  private static final int COUNT = 23;
+  private Api api;
+  private final List<JsonObject> stored = new ArrayList<>();
+
+  @BeforeAll
+  void memories() {
+    api = Api.newWorkspace("list");
+    String[] types = {"pattern", "decision", "incident"};
+    for (int i = 0; i < COUNT; i++) {
+      stored.add(api.store(new JsonObject().put("title", "memory " + i).put("narrative", "n" + i)
+          .put("memory_type", types[i % 3]).put("importance_score", (i % 5) / 5.0)));
+    }
+    for (int i = 0; i < 4; i++) {
+      for (int a = 0; a <= i; a++) {
+        api.post("/memories/" + stored.get(i).getString("memory_id") + "/access");
+      }
+      api.post("/memories/" + stored.get(i + 10).getString("memory_id") + "/retrieval");
+    }
+  }
+
+  private static List<String> ids(JsonArray memories) {
+    List<String> out = new ArrayList<>();
+    memories.forEach(m -> out.add(((JsonObject) m).getString("memory_id")));
+    return out;
+  }
+
+  @Test
+  void default_order_is_importance_descending_then_newest_first() {
+    JsonArray all = api.list("");
+
+    assertEquals(COUNT, all.size());
+    List<JsonObject> expected = new ArrayList<>(stored);
+    expected.sort(Comparator.<JsonObject>comparingDouble(m -> -m.getDouble("importance_score"))
+        .thenComparing(m -> m.getString("created_at"), Comparator.reverseOrder()));
+    assertEquals(ids(new JsonArray(expected)), ids(all));
+  }
+
+  @Test
+  void the_reference_example_query_filters_by_type_and_limits() {
+    JsonArray patterns = api.list("?memory_type=pattern&limit=5&ordering=-importance_score");
+
+    assertEquals(5, patterns.size());
+    patterns.forEach(m -> assertEquals("pattern", ((JsonObject) m).getString("memory_type")));
+    double previous = 1;
+    for (Object m : patterns) {
+      double score = ((JsonObject) m).getDouble("importance_score");
+      assertTrue(score <= previous);
+      previous = score;
+    }
+  }
+
+  @Test
+  void pages_cover_every_memory_exactly_once() {
+    for (String ordering : List.of("-importance_score", "importance_score", "created_at", "-created_at",
+        "access_count", "-access_count", "retrieval_count", "-retrieval_count")) {
+      List<String> seen = new ArrayList<>();
+      for (int offset = 0; offset < COUNT + 5; offset += 5) {
+        seen.addAll(ids(api.list("?limit=5&offset=" + offset + "&ordering=" + ordering)));
+      }
+      Set<String> unique = new HashSet<>(seen);
+      assertEquals(COUNT, seen.size(), ordering);
+      assertEquals(COUNT, unique.size(), ordering);
+      assertEquals(ids(api.list("?limit=500&ordering=" + ordering)), seen, ordering);
+    }
+  }
+
+  @Test
+  void orders_by_each_supported_field() {
+    assertEquals(ids(new JsonArray(stored)), ids(api.list("?ordering=created_at")));
+    JsonArray byAccess = api.list("?ordering=-access_count&limit=4");
+    assertEquals(List.of(4, 3, 2, 1), byAccess.stream().map(m -> ((JsonObject) m).getInteger("access_count")).toList());
+    JsonArray byRetrieval = api.list("?ordering=-retrieval_count&limit=5");
+    assertEquals(List.of(1, 1, 1, 1, 0),
+        byRetrieval.stream().map(m -> ((JsonObject) m).getInteger("retrieval_count")).toList());
+  }
+
+  @Test
+  void an_offset_past_the_end_is_an_empty_page() {
+    assertEquals(0, api.list("?offset=1000").size());
+  }
+
+  @Test
+  void rejects_limits_outside_1_to_500_and_negative_offsets() {
+    assertValidationError(api.get("/memories/?limit=0"), List.of("query", "limit"), "greater_than_equal");
+    assertValidationError(api.get("/memories/?limit=501"), List.of("query", "limit"), "less_than_equal");
+    assertValidationError(api.get("/memories/?offset=-1"), List.of("query", "offset"), "greater_than_equal");
+    assertValidationError(api.get("/memories/?limit=ten"), List.of("query", "limit"), "type_error");
+    assertEquals(200, api.get("/memories/?limit=500").statusCode());
+    assertEquals(200, api.get("/memories/?limit=1").statusCode());
+  }
+
+  @Test
+  void rejects_an_unsupported_ordering_or_type() {
+    assertValidationError(api.get("/memories/?ordering=title"), List.of("query", "ordering"), "enum");
+    assertValidationError(api.get("/memories/?memory_type=gossip"), List.of("query", "memory_type"), "enum");
+  }
+
+  @Test
+  void pruning_candidates_are_old_unimportant_and_unvisited() {
+    Api ws = Api.newWorkspace("prune");
+    String candidate = ws.store(new JsonObject().put("title", "stale").put("narrative", "n")
+        .put("importance_score", 0.1)).getString("memory_id");
+    String important = ws.store(new JsonObject().put("title", "old but important").put("narrative", "n")
+        .put("importance_score", 0.8)).getString("memory_id");
+    String visited = ws.store(new JsonObject().put("title", "old, unimportant, read lately").put("narrative", "n")
+        .put("importance_score", 0.1)).getString("memory_id");
+    String fresh = ws.store(new JsonObject().put("title", "new and unimportant").put("narrative", "n")
+        .put("importance_score", 0.1)).getString("memory_id");
+    TestService.get().pool()
+        .preparedQuery("UPDATE memory SET created_at = now() - interval '200 days' WHERE memory_id = ANY($1)")
+        .execute(Tuple.of(new String[] {candidate, important, visited})).await();
+    TestService.get().pool()
+        .preparedQuery("UPDATE memory SET last_accessed_at = now() - interval '3 days' WHERE memory_id = $1")
+        .execute(Tuple.of(visited)).await();
+
+    assertEquals(List.of(candidate), ids(ws.list("?pruning_candidates=true")));
+    assertEquals(4, ws.list("?pruning_candidates=false").size());
+    assertTrue(ids(ws.list("")).contains(fresh));
+  }
+}

@@ -1,0 +1,253 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.support.Api;
+import dev.mnemograph.support.TestService;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.mnemograph.api.StoreMemoryApiTest.assertValidationError;
+import static dev.mnemograph.api.StoreMemoryApiTest.referenceExample;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Get, patch, delete, batch-delete, access and retrieval of one workspace's memories. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MemoryApiTest {
+  private Api api;
+
+  @BeforeAll
+  void workspace() {
+    api = Api.newWorkspace("memory");
+  }
+
+  private String newMemory() {
+    return api.store(referenceExample()).getString("memory_id");
+  }
+
+  @Test
+  void get_answers_the_memory_with_feedback_counts_and_both_relationship_arrays() {
+    String id = newMemory();
+
+    HttpResponse<Buffer> res = api.get("/memories/" + id);
+
+    assertEquals(200, res.statusCode());
+    JsonObject m = res.bodyAsJsonObject();
+    assertEquals(id, m.getString("memory_id"));
+    assertEquals("Prefer async SQLAlchemy for all DB calls", m.getString("title"));
+    assertEquals(0, m.getInteger("feedback_positive_count"));
+    assertEquals(0, m.getInteger("feedback_negative_count"));
+    assertEquals(new JsonArray(), m.getJsonArray("outgoing_relationships"));
+    assertEquals(new JsonArray(), m.getJsonArray("incoming_relationships"));
+    assertNull(m.getValue("related_memories"));
+  }
+
+  @Test
+  void get_shows_relationships_in_both_directions() {
+    String a = newMemory();
+    String b = newMemory();
+    String ws = api.get("/memories/" + a).bodyAsJsonObject().getString("workspace_id");
+    TestService.get().pool().preparedQuery("""
+            INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
+                                             discovery_method, confidence)
+            VALUES ($1, $2, $3, 'references', 'manual', 0.9)""")
+        .execute(Tuple.of(ws, a, b)).await();
+
+    JsonObject source = api.get("/memories/" + a).bodyAsJsonObject();
+    JsonObject target = api.get("/memories/" + b).bodyAsJsonObject();
+
+    JsonObject edge = source.getJsonArray("outgoing_relationships").getJsonObject(0);
+    assertEquals(a, edge.getString("source_memory_id"));
+    assertEquals(b, edge.getString("target_memory_id"));
+    assertEquals("references", edge.getString("relationship_type"));
+    assertEquals("manual", edge.getString("discovery_method"));
+    assertEquals(0.9, edge.getDouble("confidence"));
+    assertEquals(false, edge.getBoolean("is_bidirectional"));
+    assertTrue(edge.containsKey("context"));
+    assertNotNull(edge.getString("created_at"));
+    assertEquals(edge, target.getJsonArray("incoming_relationships").getJsonObject(0));
+    assertEquals(new JsonArray(), target.getJsonArray("outgoing_relationships"));
+  }
+
+  @Test
+  void get_with_include_related_adds_the_related_list() {
+    JsonObject m = api.get("/memories/" + newMemory() + "?include_related=true").bodyAsJsonObject();
+
+    assertEquals(new JsonArray(), m.getJsonArray("related_memories"));
+  }
+
+  @Test
+  void get_records_an_access_event() {
+    String id = newMemory();
+
+    api.get("/memories/" + id);
+    JsonObject second = api.get("/memories/" + id).bodyAsJsonObject();
+
+    assertEquals(2, second.getInteger("access_count"));
+    assertNotNull(second.getString("last_accessed_at"));
+  }
+
+  @Test
+  void an_unknown_memory_is_a_404_with_the_documented_message() {
+    HttpResponse<Buffer> res = api.get("/memories/mem-notexist");
+
+    assertEquals(404, res.statusCode());
+    assertEquals(new JsonObject().put("detail", "Memory 'mem-notexist' not found."), res.bodyAsJsonObject());
+    assertEquals(404, api.patch("/memories/mem-notexist", new JsonObject().put("title", "x")).statusCode());
+    assertEquals(404, api.delete("/memories/mem-notexist").statusCode());
+    assertEquals(404, api.post("/memories/mem-notexist/access").statusCode());
+    assertEquals(404, api.post("/memories/mem-notexist/retrieval").statusCode());
+  }
+
+  @Test
+  void patch_changes_only_the_given_fields_and_replaces_lists_whole() {
+    JsonObject before = api.store(referenceExample());
+    String id = before.getString("memory_id");
+
+    HttpResponse<Buffer> res = api.patch("/memories/" + id, new JsonObject("""
+        {"importance_score": 0.95, "tags": ["sqlalchemy", "async", "critical"]}"""));
+
+    assertEquals(200, res.statusCode(), res.bodyAsString());
+    JsonObject after = res.bodyAsJsonObject();
+    assertEquals(0.95, after.getDouble("importance_score"));
+    assertEquals(new JsonArray(List.of("sqlalchemy", "async", "critical")), after.getJsonArray("tags"));
+    assertEquals(before.getString("title"), after.getString("title"));
+    assertEquals(before.getString("narrative"), after.getString("narrative"));
+    assertEquals(before.getJsonArray("concepts"), after.getJsonArray("concepts"));
+    assertEquals(before.getDouble("confidence_score"), after.getDouble("confidence_score"));
+    assertEquals(before.getString("created_at"), after.getString("created_at"));
+    assertNotNull(after.getString("updated_at"));
+    assertEquals(after, withoutDetail(api.get("/memories/" + id).bodyAsJsonObject(), after));
+  }
+
+  private static JsonObject withoutDetail(JsonObject detail, JsonObject like) {
+    JsonObject out = new JsonObject();
+    like.fieldNames().forEach(f -> out.put(f, detail.getValue(f)));
+    return out.put("access_count", like.getInteger("access_count"))
+        .put("last_accessed_at", like.getValue("last_accessed_at"));
+  }
+
+  @Test
+  void patch_can_empty_a_list() {
+    String id = newMemory();
+
+    JsonObject after = api.patch("/memories/" + id, new JsonObject().put("source_files", new JsonArray()))
+        .bodyAsJsonObject();
+
+    assertEquals(new JsonArray(), after.getJsonArray("source_files"));
+  }
+
+  @Test
+  void patch_rejects_immutable_and_unknown_fields_and_changes_nothing() {
+    JsonObject before = api.store(referenceExample());
+    String id = before.getString("memory_id");
+
+    assertValidationError(api.patch("/memories/" + id, new JsonObject().put("memory_id", "mem-aaaaaaaaaaaaaaaa")),
+        List.of("body", "memory_id"), "extra_forbidden");
+    assertValidationError(api.patch("/memories/" + id, new JsonObject().put("workspace_id", "ws-aaaaaaaaaaaa")
+        .put("title", "sneaky")), List.of("body", "workspace_id"), "extra_forbidden");
+    assertValidationError(api.patch("/memories/" + id, new JsonObject().put("colour", "blue")),
+        List.of("body", "colour"), "extra_forbidden");
+    assertValidationError(api.patch("/memories/" + id, new JsonObject().put("title", "t".repeat(501))),
+        List.of("body", "title"), "string_too_long");
+    assertValidationError(api.patch("/memories/" + id, new JsonObject().put("importance_score", 7)),
+        List.of("body", "importance_score"), "less_than_equal");
+    assertValidationError(api.patch("/memories/" + id, new JsonObject().putNull("title")),
+        List.of("body", "title"), "type_error");
+
+    JsonObject after = api.get("/memories/" + id).bodyAsJsonObject();
+    assertEquals(before.getString("title"), after.getString("title"));
+    assertNull(after.getValue("updated_at"));
+  }
+
+  @Test
+  void delete_answers_204_and_the_memory_and_its_edges_are_gone() {
+    String a = newMemory();
+    String b = newMemory();
+    String ws = api.get("/memories/" + a).bodyAsJsonObject().getString("workspace_id");
+    TestService.get().pool().preparedQuery("""
+            INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
+                                             discovery_method)
+            VALUES ($1, $2, $3, 'related_to', 'manual')""")
+        .execute(Tuple.of(ws, b, a)).await();
+
+    HttpResponse<Buffer> res = api.delete("/memories/" + a);
+
+    assertEquals(204, res.statusCode());
+    assertEquals(0, res.bodyAsString() == null ? 0 : res.bodyAsString().length());
+    assertEquals(404, api.get("/memories/" + a).statusCode());
+    assertEquals(new JsonArray(), api.get("/memories/" + b).bodyAsJsonObject().getJsonArray("outgoing_relationships"));
+    assertEquals(404, api.delete("/memories/" + a).statusCode());
+  }
+
+  @Test
+  void batch_delete_counts_only_what_it_deleted() {
+    List<String> ids = new ArrayList<>(List.of(newMemory(), newMemory(), newMemory()));
+    ids.add("mem-doesnotexist00");
+
+    HttpResponse<Buffer> res = api.post("/memories/batch-delete",
+        new JsonObject().put("memory_ids", new JsonArray(ids)));
+
+    assertEquals(200, res.statusCode());
+    assertEquals(new JsonObject().put("deleted_count", 3), res.bodyAsJsonObject());
+    assertEquals(404, api.get("/memories/" + ids.get(0)).statusCode());
+    assertEquals(0, api.post("/memories/batch-delete", new JsonObject().put("memory_ids", new JsonArray(ids)))
+        .bodyAsJsonObject().getInteger("deleted_count"));
+  }
+
+  @Test
+  void batch_delete_takes_100_ids_and_rejects_101() {
+    List<String> hundred = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      hundred.add(String.format("mem-%016d", i));
+    }
+    String kept = newMemory();
+    List<String> hundredAndOne = new ArrayList<>(hundred);
+    hundredAndOne.add(kept);
+
+    assertEquals(200, api.post("/memories/batch-delete", new JsonObject().put("memory_ids", new JsonArray(hundred)))
+        .statusCode());
+    assertValidationError(api.post("/memories/batch-delete",
+        new JsonObject().put("memory_ids", new JsonArray(hundredAndOne))), List.of("body", "memory_ids"), "too_long");
+    assertEquals(200, api.get("/memories/" + kept).statusCode());
+    assertValidationError(api.post("/memories/batch-delete", new JsonObject()), List.of("body", "memory_ids"), "missing");
+  }
+
+  @Test
+  void access_and_retrieval_count_separately() {
+    String id = newMemory();
+
+    JsonObject accessed = api.post("/memories/" + id + "/access").bodyAsJsonObject();
+    api.post("/memories/" + id + "/retrieval");
+    api.post("/memories/" + id + "/retrieval");
+    JsonObject retrieved = api.post("/memories/" + id + "/retrieval").bodyAsJsonObject();
+
+    assertEquals(1, accessed.getInteger("access_count"));
+    assertNotNull(accessed.getString("last_accessed_at"));
+    assertEquals(0, accessed.getInteger("retrieval_count"));
+    assertEquals(3, retrieved.getInteger("retrieval_count"));
+    assertEquals(1, retrieved.getInteger("access_count"));
+    assertEquals(accessed.getString("last_accessed_at"), retrieved.getString("last_accessed_at"));
+  }
+
+  @Test
+  void unknown_paths_and_methods_answer_json() {
+    HttpResponse<Buffer> notFound = api.get("/nothing-here");
+    assertEquals(404, notFound.statusCode());
+    assertNotNull(notFound.bodyAsJsonObject().getString("detail"));
+    HttpResponse<Buffer> wrongMethod = api.request(io.vertx.core.http.HttpMethod.PUT, "/memories/store")
+        .send().await();
+    assertTrue(wrongMethod.statusCode() == 405 || wrongMethod.statusCode() == 404, wrongMethod.bodyAsString());
+    assertNotNull(wrongMethod.bodyAsJsonObject().getString("detail"));
+  }
+}

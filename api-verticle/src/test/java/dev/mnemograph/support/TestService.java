@@ -1,0 +1,49 @@
+package dev.mnemograph.support;
+
+import dev.mnemograph.Mnemograph;
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.workspace.NewApiKey;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * One real service for the whole test JVM: embedded PostgreSQL (PGlite), HTTP on a free port, the real
+ * event bus. Test classes share it and keep apart by each making its own workspaces.
+ */
+public final class TestService {
+  private static Mnemograph service;
+  private static WebClient http;
+
+  private TestService() {
+  }
+
+  public static synchronized Mnemograph get() {
+    if (service == null) {
+      Path dataDir = Path.of("target", "test-data", UUID.randomUUID().toString());
+      AppConfig config = AppConfig.fromJson(new JsonObject()
+          .put(AppConfig.HTTP_PORT, 0)
+          .put(AppConfig.DATA_DIR, dataDir.toString()));
+      service = Mnemograph.start(config);
+      http = WebClient.create(service.vertx(), new WebClientOptions()
+          .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
+      Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+    }
+    return service;
+  }
+
+  public static WebClient http() {
+    get();
+    return http;
+  }
+
+  /** A fresh workspace and a key for it, so that every test class has data of its own. */
+  public static NewApiKey newWorkspace(String label) {
+    return new WorkspaceRepository(get().pool())
+        .createWorkspace(label + "-" + UUID.randomUUID(), "test").await();
+  }
+}

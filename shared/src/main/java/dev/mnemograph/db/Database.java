@@ -1,0 +1,80 @@
+package dev.mnemograph.db;
+
+import dev.mnemograph.config.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one connection pool of the JVM, shared by every verticle, and the embedded database behind it
+ * when no database URL is configured.
+ *
+ * <p>PGlite is a single database session, so the embedded mode uses exactly one connection (pool size 1);
+ * a real PostgreSQL gets a normal pool of {@code database.pool-size} connections.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  public static final String POOL_NAME = "main";
+
+  private final Pool pool;
+  private final Optional<EmbeddedPostgres> embedded;
+
+  private Database(Pool pool, Optional<EmbeddedPostgres> embedded) {
+    this.pool = pool;
+    this.embedded = embedded;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public boolean isEmbedded() {
+    return embedded.isPresent();
+  }
+
+  /** Connects (starting the embedded database first if configured so; this blocks) and applies migrations. */
+  public static Future<Database> open(Vertx vertx, AppConfig config) {
+    Optional<EmbeddedPostgres> embedded;
+    PgConnectOptions connect;
+    int poolSize;
+    if (config.embeddedDatabase()) {
+      EmbeddedPostgres pg = EmbeddedPostgres.start(config.dataDir(), config.nodeCommand());
+      embedded = Optional.of(pg);
+      connect = new PgConnectOptions().setHost("127.0.0.1").setPort(pg.port())
+          .setUser(EmbeddedPostgres.USER).setPassword(EmbeddedPostgres.PASSWORD).setDatabase(EmbeddedPostgres.DATABASE);
+      poolSize = 1;
+    } else {
+      embedded = Optional.empty();
+      connect = PgConnectOptions.fromUri(config.databaseUrl().orElseThrow());
+      poolSize = config.databasePoolSize();
+      LOG.info("Using PostgreSQL at {}:{}/{} with a pool of {}", connect.getHost(), connect.getPort(),
+          connect.getDatabase(), poolSize);
+    }
+    connect.setCachePreparedStatements(true)
+        .setProperties(Map.of("statement_timeout", Long.toString(config.statementTimeout().toMillis()),
+            "application_name", "mnemograph"));
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(poolSize).setName(POOL_NAME).setShared(false))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    Database db = new Database(pool, embedded);
+    return Migrations.apply(pool)
+        .map(db)
+        .onFailure(e -> db.close());
+  }
+
+  @Override
+  public void close() {
+    pool.close().await();
+    embedded.ifPresent(EmbeddedPostgres::close);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.mnemograph.memory;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One page of a workspace's memories.
+ *
+ * @param ordering one of {@link #ORDERINGS}' keys, e.g. {@code -importance_score}
+ */
+public record MemoryListQuery(Optional<String> memoryType, int limit, int offset, String ordering,
+                              boolean pruningCandidates) {
+
+  public static final int DEFAULT_LIMIT = 50;
+  public static final String DEFAULT_ORDERING = "-importance_score";
+
+  /**
+   * The supported orderings, each made total with created_at (newest first) and memory_id, so that
+   * pages never overlap or skip a memory.
+   */
+  static final Map<String, String> ORDERINGS = Map.of(
+      "importance_score", "importance_score ASC, created_at DESC, memory_id",
+      "-importance_score", "importance_score DESC, created_at DESC, memory_id",
+      "access_count", "access_count ASC, created_at DESC, memory_id",
+      "-access_count", "access_count DESC, created_at DESC, memory_id",
+      "retrieval_count", "retrieval_count ASC, created_at DESC, memory_id",
+      "-retrieval_count", "retrieval_count DESC, created_at DESC, memory_id",
+      "created_at", "created_at ASC, memory_id",
+      "-created_at", "created_at DESC, memory_id");
+
+  public MemoryListQuery {
+    if (!ORDERINGS.containsKey(ordering)) {
+      throw new IllegalArgumentException("Unsupported ordering '" + ordering + "'");
+    }
+  }
+
+  String orderBy() {
+    return ORDERINGS.get(ordering);
+  }
+}

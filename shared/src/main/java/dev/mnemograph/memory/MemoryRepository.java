@@ -1,0 +1,160 @@
+package dev.mnemograph.memory;
+
+import dev.mnemograph.error.NotFoundException;
+import dev.mnemograph.workspace.Ids;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Memories in PostgreSQL. Every statement carries the workspace: a memory of another workspace is
+ * indistinguishable from one that does not exist.
+ */
+public final class MemoryRepository {
+  private static final String INSERT = """
+      INSERT INTO memory (memory_id, workspace_id, title, narrative, memory_type, tags, concepts, source_files,
+                          importance_score, confidence_score)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      RETURNING\s""" + Memory.COLUMNS;
+
+  private static final String FIND = "SELECT " + Memory.COLUMNS
+      + " FROM memory WHERE workspace_id = $1 AND memory_id = $2";
+
+  private static final String LIST = "SELECT " + Memory.COLUMNS + """
+       FROM memory
+      WHERE workspace_id = $1
+        AND ($2::text IS NULL OR memory_type = $2)
+        AND (NOT $3 OR (importance_score < 0.3
+                        AND created_at < now() - make_interval(days => $4)
+                        AND coalesce(last_accessed_at, created_at) < now() - interval '90 days'))
+      ORDER BY %s
+      LIMIT $5 OFFSET $6""";
+
+  private static final String UPDATE = """
+      UPDATE memory SET
+        title = coalesce($3, title),
+        narrative = coalesce($4, narrative),
+        memory_type = coalesce($5, memory_type),
+        tags = coalesce($6, tags),
+        concepts = coalesce($7, concepts),
+        source_files = coalesce($8, source_files),
+        importance_score = coalesce($9, importance_score),
+        confidence_score = coalesce($10, confidence_score),
+        updated_at = now()
+      WHERE workspace_id = $1 AND memory_id = $2
+      RETURNING\s""" + Memory.COLUMNS;
+
+  private static final String RECORD_ACCESS = """
+      UPDATE memory SET access_count = access_count + 1, last_accessed_at = now()
+      WHERE workspace_id = $1 AND memory_id = $2
+      RETURNING\s""" + Memory.COLUMNS;
+
+  private static final String RECORD_RETRIEVAL = """
+      UPDATE memory SET retrieval_count = retrieval_count + 1
+      WHERE workspace_id = $1 AND memory_id = $2
+      RETURNING\s""" + Memory.COLUMNS;
+
+  private static final String DELETE = "DELETE FROM memory WHERE workspace_id = $1 AND memory_id = $2";
+
+  private static final String DELETE_MANY = "DELETE FROM memory WHERE workspace_id = $1 AND memory_id = ANY($2)";
+
+  private static final String OUTGOING = "SELECT " + Relationship.COLUMNS
+      + " FROM memory_relationship WHERE workspace_id = $1 AND source_memory_id = $2 ORDER BY confidence DESC, created_at";
+
+  private static final String INCOMING = "SELECT " + Relationship.COLUMNS
+      + " FROM memory_relationship WHERE workspace_id = $1 AND target_memory_id = $2 ORDER BY confidence DESC, created_at";
+
+  private final Pool pool;
+  private final int retentionDays;
+
+  public MemoryRepository(Pool pool, int retentionDays) {
+    this.pool = pool;
+    this.retentionDays = retentionDays;
+  }
+
+  /** Inserts on the given client, so that a caller can make it part of a larger transaction. */
+  public Future<Memory> insert(SqlClient client, String workspaceId, NewMemory m) {
+    return client.preparedQuery(INSERT)
+        .execute(Tuple.of(Ids.memoryId(), workspaceId, m.title(), m.narrative(), m.memoryType(),
+            m.tags().toArray(String[]::new), m.concepts().toArray(String[]::new),
+            m.sourceFiles().toArray(String[]::new))
+            .addDouble(m.importanceScore()).addDouble(m.confidenceScore()))
+        .map(rows -> Memory.of(rows.iterator().next()));
+  }
+
+  public Future<Memory> get(String workspaceId, String memoryId) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(workspaceId, memoryId))
+        .map(rows -> single(rows, memoryId));
+  }
+
+  public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
+    return pool.preparedQuery(LIST.formatted(q.orderBy())).mapping(Memory::of)
+        .execute(Tuple.of(workspaceId, q.memoryType().orElse(null), q.pruningCandidates(), retentionDays,
+            q.limit(), q.offset()))
+        .map(MemoryRepository::all);
+  }
+
+  public Future<Memory> update(SqlClient client, String workspaceId, String memoryId, MemoryChanges c) {
+    return client.preparedQuery(UPDATE)
+        .execute(Tuple.of(workspaceId, memoryId, c.title(), c.narrative(), c.memoryType(),
+                array(c.tags()), array(c.concepts()), array(c.sourceFiles()))
+            .addValue(c.importanceScore()).addValue(c.confidenceScore()))
+        .map(rows -> single(rows, memoryId));
+  }
+
+  public Future<Memory> recordAccess(String workspaceId, String memoryId) {
+    return pool.preparedQuery(RECORD_ACCESS).execute(Tuple.of(workspaceId, memoryId))
+        .map(rows -> single(rows, memoryId));
+  }
+
+  public Future<Memory> recordRetrieval(String workspaceId, String memoryId) {
+    return pool.preparedQuery(RECORD_RETRIEVAL).execute(Tuple.of(workspaceId, memoryId))
+        .map(rows -> single(rows, memoryId));
+  }
+
+  /** Deletes a memory; its relationships go with it (ON DELETE CASCADE). */
+  public Future<Void> delete(SqlClient client, String workspaceId, String memoryId) {
+    return client.preparedQuery(DELETE).execute(Tuple.of(workspaceId, memoryId))
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(NotFoundException.memory(memoryId)));
+  }
+
+  /** Deletes those of the given memories that belong to the workspace; answers how many. */
+  public Future<Integer> deleteMany(SqlClient client, String workspaceId, List<String> memoryIds) {
+    return client.preparedQuery(DELETE_MANY).execute(Tuple.of(workspaceId).addArrayOfString(memoryIds.toArray(String[]::new)))
+        .map(RowSet::rowCount);
+  }
+
+  public Future<List<Relationship>> outgoing(String workspaceId, String memoryId) {
+    return pool.preparedQuery(OUTGOING).mapping(Relationship::of).execute(Tuple.of(workspaceId, memoryId))
+        .map(MemoryRepository::all);
+  }
+
+  public Future<List<Relationship>> incoming(String workspaceId, String memoryId) {
+    return pool.preparedQuery(INCOMING).mapping(Relationship::of).execute(Tuple.of(workspaceId, memoryId))
+        .map(MemoryRepository::all);
+  }
+
+  private static Memory single(RowSet<Row> rows, String memoryId) {
+    if (rows.size() == 0) {
+      throw NotFoundException.memory(memoryId);
+    }
+    return Memory.of(rows.iterator().next());
+  }
+
+  private static <T> List<T> all(RowSet<T> rows) {
+    List<T> out = new ArrayList<>(rows.size());
+    rows.forEach(out::add);
+    return out;
+  }
+
+  private static String[] array(List<String> values) {
+    return values == null ? null : values.toArray(String[]::new);
+  }
+}

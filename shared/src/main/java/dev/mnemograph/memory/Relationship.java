@@ -1,0 +1,50 @@
+package dev.mnemograph.memory;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A directed, typed edge between two memories of one workspace. */
+public record Relationship(
+    UUID id,
+    String sourceMemoryId,
+    String targetMemoryId,
+    String relationshipType,
+    String discoveryMethod,
+    double confidence,
+    boolean isBidirectional,
+    String context,
+    OffsetDateTime createdAt) {
+
+  public static final String COLUMNS = """
+      id, source_memory_id, target_memory_id, relationship_type, discovery_method, confidence,
+      is_bidirectional, context, created_at""";
+
+  public static Relationship of(Row r) {
+    return new Relationship(
+        r.getUUID("id"),
+        r.getString("source_memory_id"),
+        r.getString("target_memory_id"),
+        r.getString("relationship_type"),
+        r.getString("discovery_method"),
+        r.getDouble("confidence"),
+        r.getBoolean("is_bidirectional"),
+        r.getString("context"),
+        r.getOffsetDateTime("created_at"));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id.toString())
+        .put("source_memory_id", sourceMemoryId)
+        .put("target_memory_id", targetMemoryId)
+        .put("relationship_type", relationshipType)
+        .put("discovery_method", discoveryMethod)
+        .put("confidence", confidence)
+        .put("is_bidirectional", isBidirectional)
+        .put("context", context)
+        .put("created_at", Memory.timestamp(createdAt));
+  }
+}

@@ -1,0 +1,72 @@
+package dev.mnemograph.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AppConfigTest {
+
+  @Test
+  void defaults_start_the_embedded_database_on_port_8080() {
+    AppConfig c = AppConfig.fromJson(new JsonObject());
+
+    assertEquals(8080, c.httpPort());
+    assertEquals("127.0.0.1", c.httpHost());
+    assertTrue(c.embeddedDatabase());
+    assertEquals(90, c.retentionDays());
+    assertTrue(c.dataDir().endsWith("data"));
+  }
+
+  @Test
+  void the_environment_overrides_the_file_which_overrides_the_defaults(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("conf.json");
+    Files.writeString(file, """
+        {"http.port": 9000, "database.pool-size": 4, "data.dir": "/srv/mnemo"}""");
+
+    AppConfig c = AppConfig.load(Map.of(
+        "MNEMOGRAPH_CONFIG", file.toString(),
+        "MNEMOGRAPH_HTTP_PORT", "9100",
+        "MNEMOGRAPH_DATABASE_URL", "postgresql://u:p@db:5432/mnemo"));
+
+    assertEquals(9100, c.httpPort());
+    assertEquals(4, c.databasePoolSize());
+    assertEquals(Path.of("/srv/mnemo"), c.dataDir());
+    assertEquals("postgresql://u:p@db:5432/mnemo", c.databaseUrl().orElseThrow());
+  }
+
+  @Test
+  void a_bad_value_fails_with_a_message_that_names_the_key() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.load(Map.of("MNEMOGRAPH_HTTP_PORT", "eighty")));
+    assertTrue(e.getMessage().contains("http.port"), e.getMessage());
+
+    var range = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromJson(new JsonObject().put("database.pool-size", 0)));
+    assertTrue(range.getMessage().contains("database.pool-size"), range.getMessage());
+  }
+
+  @Test
+  void an_unknown_key_or_a_missing_named_file_is_an_error() {
+    var unknown = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromJson(new JsonObject().put("http.prot", 1)));
+    assertTrue(unknown.getMessage().contains("http.prot"));
+
+    var missing = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.load(Map.of("MNEMOGRAPH_CONFIG", "/nonexistent/mnemograph.json")));
+    assertTrue(missing.getMessage().contains("MNEMOGRAPH_CONFIG"));
+  }
+
+  @Test
+  void environment_names_follow_one_rule() {
+    assertEquals("MNEMOGRAPH_DATABASE_POOL_SIZE", AppConfig.envName(AppConfig.DATABASE_POOL_SIZE));
+    assertEquals("MNEMOGRAPH_MEMORY_RETENTION_DAYS", AppConfig.envName(AppConfig.RETENTION_DAYS));
+  }
+}
