@@ -64,11 +64,7 @@ async function start() {
 }
 
 async function shutdown(why) {
-  if (stopping) {
-    // Second signal: the operator insists.
-    log(`${why} again, exiting without clean close`);
-    process.exit(1);
-  }
+  if (stopping) return; // already closing; the grace timer bounds it
   stopping = true;
   log(`shutting down (${why})`);
   setTimeout(() => { log('clean shutdown timed out'); process.exit(1); }, SHUTDOWN_GRACE_MS).unref();
@@ -87,7 +83,9 @@ async function shutdown(why) {
 }
 
 process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+// Ctrl-C in a terminal reaches the whole process group: the JVM then stops us with SIGTERM once it
+// has closed its connection, so SIGINT itself must not pull the database out from under it.
+process.on('SIGINT', () => {});
 // Reading stdin is the only portable way to learn that the parent died.
 process.stdin.on('data', () => {});
 process.stdin.on('end', () => shutdown('stdin closed'));

@@ -16,7 +16,19 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
-    CommandLine cli = new CommandLine(new Main());
+    boolean serving = args.length == 0 || "serve".equals(args[0]);
+    if (!serving && System.getenv("MNEMOGRAPH_LOG_LEVEL") == null) {
+      System.setProperty("MNEMOGRAPH_LOG_LEVEL", "WARN");   // admin commands print their result, not the start-up story
+    }
+    CommandLine cli = new CommandLine(new Main())
+        .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+          // Configuration and environment problems: the message says what to do; no stack trace.
+          if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("mnemograph: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
     int code = cli.execute(args.length == 0 ? new String[] {"serve"} : args);
     if (code != 0) {
       System.exit(code);

@@ -54,6 +54,10 @@ public final class Mnemograph implements AutoCloseable {
     return database.pool();
   }
 
+  public Database database() {
+    return database;
+  }
+
   public Vertx vertx() {
     return vertx;
   }

@@ -33,7 +33,7 @@ final class DefaultWorkspace {
       writeOwnerOnly(keyFile, created.key());
       out.printf("%nCreated workspace '%s' (%s).%n", NAME, created.workspace().workspaceId());
       printKey(out, created.key(), keyFile, config, port);
-    } else if (Files.isReadable(keyFile)) {
+    } else if (Files.isReadable(keyFile) && workspaces.workspaceOfKey(read(keyFile)).await().isPresent()) {
       printKey(out, read(keyFile), keyFile, config, port);
     } else {
       out.printf("%nWorkspaces exist. Create a key with: java -jar mnemograph.jar key create <workspace>%n");

@@ -3,6 +3,7 @@ package dev.mnemograph.cli;
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.workspace.WorkspaceRepository;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
@@ -17,6 +18,11 @@ public final class ServeCommand implements Callable<Integer> {
     long started = System.nanoTime();
     Mnemograph service = Mnemograph.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "mnemograph-shutdown"));
+    service.database().embeddedDatabaseDied().ifPresent(died -> died.thenAccept(code -> {
+      LoggerFactory.getLogger(ServeCommand.class)
+          .error("The embedded database exited (code {}) while the service was running; stopping", code);
+      System.exit(70);
+    }));
     DefaultWorkspace.announce(new WorkspaceRepository(service.pool()), config, service.httpPort(), System.out);
     System.out.printf("Mnemograph is ready on http://%s:%d/api/v1 (started in %d ms). Stop it with Ctrl-C.%n",
         config.httpHost(), service.httpPort(), (System.nanoTime() - started) / 1_000_000);

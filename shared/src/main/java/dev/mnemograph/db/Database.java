@@ -10,8 +10,8 @@ import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The one connection pool of the JVM, shared by every verticle, and the embedded database behind it
@@ -36,8 +36,9 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
-  public boolean isEmbedded() {
-    return embedded.isPresent();
+  /** With the embedded database: completes with its exit code if it dies while the service runs. */
+  public Optional<CompletableFuture<Integer>> embeddedDatabaseDied() {
+    return embedded.map(EmbeddedPostgres::unexpectedExit);
   }
 
   /** Connects (starting the embedded database first if configured so; this blocks) and applies migrations. */
@@ -58,20 +59,34 @@ public final class Database implements AutoCloseable {
       LOG.info("Using PostgreSQL at {}:{}/{} with a pool of {}", connect.getHost(), connect.getPort(),
           connect.getDatabase(), poolSize);
     }
-    connect.setCachePreparedStatements(true)
-        .setProperties(Map.of("statement_timeout", Long.toString(config.statementTimeout().toMillis()),
-            "application_name", "mnemograph"));
+    connect.setCachePreparedStatements(true);
+    // Session settings go through SET rather than startup parameters, which PGlite ignores.
+    String sessionSetup = "SET statement_timeout = " + config.statementTimeout().toMillis()
+        + "; SET client_min_messages = warning";
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setName(POOL_NAME).setShared(false))
+        .withConnectHandler(conn -> conn.query(sessionSetup).execute()
+            .onComplete(r -> {
+              if (r.failed()) {
+                LOG.error("Session setup failed", r.cause());
+              }
+              conn.close();
+            }))
         .connectingTo(connect)
         .using(vertx)
         .build();
     Database db = new Database(pool, embedded);
     return Migrations.apply(pool)
         .map(db)
-        .onFailure(e -> db.close());
+        .recover(e -> pool.close()
+            .compose(v -> vertx.executeBlocking(() -> {
+              embedded.ifPresent(EmbeddedPostgres::close);
+              return null;
+            }))
+            .transform(v -> Future.failedFuture(e)));
   }
 
+  /** Blocks: call it from main or a shutdown hook, not from an event loop. */
   @Override
   public void close() {
     pool.close().await();

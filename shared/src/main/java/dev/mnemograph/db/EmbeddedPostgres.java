@@ -56,6 +56,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Path pidFile;
+  private volatile boolean closing;
 
   private EmbeddedPostgres(Process process, int port, FileChannel lockChannel, FileLock lock, Path pidFile) {
     this.process = process;
@@ -63,6 +64,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.pidFile = pidFile;
+  }
+
+  /** Completes with the exit code if the database process ends without {@link #close()} asking it to. */
+  public CompletableFuture<Integer> unexpectedExit() {
+    return process.onExit().thenCompose(p -> closing ? new CompletableFuture<>()
+        : CompletableFuture.completedFuture(p.exitValue()));
   }
 
   public int port() {
@@ -237,6 +244,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** Stops PGlite (SIGTERM lets it flush), then releases the data directory. */
   @Override
   public void close() {
+    closing = true;
     process.destroy();
     try {
       if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
