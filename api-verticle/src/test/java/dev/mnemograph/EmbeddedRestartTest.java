@@ -1,0 +1,104 @@
+package dev.mnemograph;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The service as a user runs it, in its own JVM: first start creates and prints a key, a SIGKILL leaves
+ * nothing that blocks the next start, and the second start has the same data and key.
+ */
+class EmbeddedRestartTest {
+  private final Path dataDir = Path.of("target", "test-data", "restart-" + UUID.randomUUID()).toAbsolutePath();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void a_killed_service_starts_again_with_its_data_and_key() throws Exception {
+    int port = freePort();
+    Process first = start(port);
+    String key = Files.readString(dataDir.resolve("default-api-key")).trim();
+    assertTrue(key.startsWith("mnemo_"));
+    HttpResponse<String> stored = send(port, key, HttpRequest.newBuilder()
+        .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"survives\", \"narrative\": \"a SIGKILL\"}"))
+        .header("Content-Type", "application/json"), "/api/v1/memories/store");
+    assertEquals(201, stored.statusCode(), stored.body());
+    String memoryId = new JsonObject(stored.body()).getString("memory_id");
+    long databasePid = Long.parseLong(Files.readString(dataDir.resolve("pglite.pid")).trim());
+
+    first.destroyForcibly().waitFor();   // SIGKILL: no shutdown hook runs
+
+    ProcessHandle.of(databasePid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+    Process second = start(port);
+    try {
+      assertEquals(key, Files.readString(dataDir.resolve("default-api-key")).trim());
+      HttpResponse<String> got = send(port, key, HttpRequest.newBuilder().GET(), "/api/v1/memories/" + memoryId);
+      assertEquals(200, got.statusCode(), got.body());
+      assertEquals("survives", new JsonObject(got.body()).getString("title"));
+    } finally {
+      second.destroy();
+      assertTrue(second.waitFor(30, TimeUnit.SECONDS), "a clean stop takes well under 30 s");
+    }
+    assertFalse(Files.exists(dataDir.resolve("pglite.pid")), "a clean stop leaves no pid file");
+  }
+
+  private Process start(int port) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        .redirectErrorStream(true);
+    pb.environment().put("MNEMOGRAPH_DATA_DIR", dataDir.toString());
+    pb.environment().put("MNEMOGRAPH_HTTP_PORT", Integer.toString(port));
+    pb.environment().remove("MNEMOGRAPH_DATABASE_URL");
+    Process p = pb.start();
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    StringBuilder output = new StringBuilder();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          synchronized (output) {
+            output.append(line).append('\n');
+          }
+          if (line.startsWith("Mnemograph is ready")) {
+            ready.complete(null);
+          }
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+      ready.completeExceptionally(new AssertionError("service exited before it was ready:\n" + output));
+    });
+    reader.setDaemon(true);
+    reader.start();
+    ready.orTimeout(120, TimeUnit.SECONDS).join();
+    return p;
+  }
+
+  private HttpResponse<String> send(int port, String key, HttpRequest.Builder request, String path)
+      throws IOException, InterruptedException {
+    return http.send(request.uri(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Token " + key).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
