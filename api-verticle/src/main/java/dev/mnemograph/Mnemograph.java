@@ -3,6 +3,7 @@ package dev.mnemograph;
 import dev.mnemograph.api.ApiVerticle;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Database;
+import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -28,6 +29,11 @@ public final class Mnemograph implements AutoCloseable {
 
   /** Starts everything; blocks the calling thread (never call it on an event loop). */
   public static Mnemograph start(AppConfig config) {
+    return start(config, JobSettings.DEFAULT);
+  }
+
+  /** With other job leases and retry timings (tests shorten them). */
+  public static Mnemograph start(AppConfig config, JobSettings jobSettings) {
     Vertx vertx = Vertx.vertx();
     Database database = null;
     try {
@@ -35,7 +41,7 @@ public final class Mnemograph implements AutoCloseable {
       Pool pool = database.pool();
       ApiVerticle api = new ApiVerticle(config, pool);
       vertx.deployVerticle(api).await();
-      vertx.deployVerticle(new WorkerVerticle()).await();
+      vertx.deployVerticle(new WorkerVerticle(config, pool, jobSettings)).await();
       return new Mnemograph(vertx, database, api.port());
     } catch (RuntimeException e) {
       if (database != null) {

@@ -44,6 +44,8 @@ public final class ApiRouter {
     h.put(Operations.BATCH_DELETE_MEMORIES, memories::batchDelete);
     h.put(Operations.RECORD_MEMORY_ACCESS, memories::recordAccess);
     h.put(Operations.RECORD_MEMORY_RETRIEVAL, memories::recordRetrieval);
+    h.put(Operations.GET_RELATED_MEMORIES, memories::related);
+    h.put(Operations.ADD_RELATIONSHIP, memories::addRelationship);
     return h;
   }
 

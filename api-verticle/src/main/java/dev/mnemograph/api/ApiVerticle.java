@@ -3,6 +3,8 @@ package dev.mnemograph.api;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.MemoryService;
+import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.search.VectorSearch;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,8 +28,10 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, config.retentionDays()));
-    ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool), new MemoryHandler(memories, vertx.eventBus()));
+    MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, config.retentionDays()),
+        new RelationshipRepository(), new VectorSearch(config.exactScanMaxRows()));
+    ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool),
+        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()));
     return router.build()
         .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> {

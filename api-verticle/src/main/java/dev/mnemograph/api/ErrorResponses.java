@@ -1,5 +1,7 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.error.ConflictException;
+import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.error.NotFoundException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.HttpHeaders;
@@ -39,7 +41,7 @@ public final class ErrorResponses {
   }
 
   public static void install(Router root) {
-    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 422, 500, 503}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503}) {
       root.errorHandler(status, ErrorResponses::write);
     }
   }
@@ -53,6 +55,11 @@ public final class ErrorResponses {
       validationFailure(rc, ve);
     } else if (failure instanceof NotFoundException nf) {
       send(rc, 404, nf.getMessage());
+    } else if (failure instanceof InvalidRequestException invalid) {
+      sendValidation(rc, new JsonArray().add(new JsonObject().put("loc", new JsonArray(invalid.loc()))
+          .put("msg", invalid.getMessage()).put("type", invalid.type())));
+    } else if (failure instanceof ConflictException conflict) {
+      send(rc, 409, conflict.getMessage());
     } else if (failure instanceof HttpException he) {
       send(rc, he.getStatusCode(), message(he));
     } else if (failure == null) {
@@ -108,6 +115,10 @@ public final class ErrorResponses {
           : ve.type() == ValidatorErrorType.ILLEGAL_VALUE ? "The request body is not valid JSON." : message;
       detail.add(new JsonObject().put("loc", new JsonArray(base)).put("msg", msg).put("type", type));
     }
+    sendValidation(rc, detail);
+  }
+
+  private static void sendValidation(RoutingContext rc, JsonArray detail) {
     rc.response().setStatusCode(422).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("detail", detail).encode());
   }

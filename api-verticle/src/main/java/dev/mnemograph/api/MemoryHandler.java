@@ -6,6 +6,7 @@ import dev.mnemograph.memory.MemoryChanges;
 import dev.mnemograph.memory.MemoryListQuery;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.NewMemory;
+import dev.mnemograph.memory.Relationship;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
@@ -25,12 +26,20 @@ import java.util.Optional;
  * {@link MemoryService} for the caller's workspace, writes JSON.
  */
 public final class MemoryHandler {
+  static final int DEFAULT_RELATED_LIMIT = 10;
+  static final double DEFAULT_RELATED_THRESHOLD = 0.75;
+  /** How many similar memories include_related=true appends. */
+  static final int INCLUDED_RELATED = 5;
+
   private final MemoryService memories;
   private final EventBus bus;
+  private final double similarityThreshold;
 
-  public MemoryHandler(MemoryService memories, EventBus bus) {
+  /** @param similarityThreshold the lowest cosine similarity include_related shows */
+  public MemoryHandler(MemoryService memories, EventBus bus, double similarityThreshold) {
     this.memories = memories;
     this.bus = bus;
+    this.similarityThreshold = similarityThreshold;
   }
 
   void store(RoutingContext rc) {
@@ -63,10 +72,24 @@ public final class MemoryHandler {
     String id = memoryId(rc);
     Future<JsonObject> detail = memories.detail(ws, id);
     if (bool(validated(rc).getQuery(), "include_related")) {
-      // Similar memories come from embeddings, which the worker computes; none yet means an empty list.
-      detail = detail.map(d -> d.put("related_memories", new JsonArray()));
+      detail = detail.compose(d -> memories.related(ws, id, INCLUDED_RELATED, similarityThreshold)
+          .map(related -> d.put("related_memories", related)));
     }
     respond(rc, 200, detail);
+  }
+
+  void related(RoutingContext rc) {
+    Map<String, RequestParameter> q = validated(rc).getQuery();
+    respond(rc, 200, memories.related(TokenAuth.workspaceId(rc), memoryId(rc),
+        integer(q, "limit", DEFAULT_RELATED_LIMIT), decimal(q, "similarity_threshold", DEFAULT_RELATED_THRESHOLD)));
+  }
+
+  void addRelationship(RoutingContext rc) {
+    JsonObject b = body(rc);
+    respond(rc, 201, memories.addRelationship(TokenAuth.workspaceId(rc), memoryId(rc),
+            b.getString("target_memory_id"), b.getString("relationship_type"), b.getDouble("confidence", 1.0),
+            b.getBoolean("is_bidirectional", false), b.getString("context"))
+        .map(Relationship::toJson));
   }
 
   void update(RoutingContext rc) {
@@ -143,6 +166,11 @@ public final class MemoryHandler {
   private static int integer(Map<String, RequestParameter> params, String name, int fallback) {
     RequestParameter p = params.get(name);
     return p == null || p.isNull() ? fallback : p.getInteger();
+  }
+
+  private static double decimal(Map<String, RequestParameter> params, String name, double fallback) {
+    RequestParameter p = params.get(name);
+    return p == null || p.isNull() ? fallback : p.getDouble();
   }
 
   private static boolean bool(Map<String, RequestParameter> params, String name) {

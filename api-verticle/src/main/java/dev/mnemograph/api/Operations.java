@@ -12,6 +12,8 @@ public final class Operations {
   public static final String BATCH_DELETE_MEMORIES = "batchDeleteMemories";
   public static final String RECORD_MEMORY_ACCESS = "recordMemoryAccess";
   public static final String RECORD_MEMORY_RETRIEVAL = "recordMemoryRetrieval";
+  public static final String GET_RELATED_MEMORIES = "getRelatedMemories";
+  public static final String ADD_RELATIONSHIP = "addRelationship";
 
   public static final String SECURITY_SCHEME = "tokenAuth";
   /** The contract, on the classpath (shipped from schema/ by the shared module). */

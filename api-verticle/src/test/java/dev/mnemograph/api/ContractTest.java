@@ -2,6 +2,8 @@ package dev.mnemograph.api;
 
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.MemoryService;
+import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.search.VectorSearch;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
@@ -23,7 +25,8 @@ class ContractTest {
     OpenAPIContract contract = OpenAPIContract.from(vertx, Operations.CONTRACT).await();
     var pool = TestService.get().pool();
     ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool),
-        new MemoryHandler(new MemoryService(pool, new MemoryRepository(pool, 90)), vertx.eventBus()));
+        new MemoryHandler(new MemoryService(pool, new MemoryRepository(pool, 90), new RelationshipRepository(),
+            new VectorSearch(100)), vertx.eventBus(), 0.75));
 
     Set<String> operations = new TreeSet<>();
     for (Operation op : contract.operations()) {

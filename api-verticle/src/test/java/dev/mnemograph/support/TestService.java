@@ -2,6 +2,7 @@ package dev.mnemograph.support;
 
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -16,6 +18,10 @@ import java.util.UUID;
  * event bus. Test classes share it and keep apart by each making its own workspaces.
  */
 public final class TestService {
+  /** Short leases and retries, so that tests of dead workers and failing jobs finish in seconds. */
+  public static final JobSettings JOBS = new JobSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(200),
+      Duration.ofSeconds(1));
+
   private static Mnemograph service;
   private static WebClient http;
 
@@ -27,8 +33,9 @@ public final class TestService {
       Path dataDir = Path.of("target", "test-data", UUID.randomUUID().toString());
       AppConfig config = AppConfig.fromJson(new JsonObject()
           .put(AppConfig.HTTP_PORT, 0)
-          .put(AppConfig.DATA_DIR, dataDir.toString()));
-      service = Mnemograph.start(config);
+          .put(AppConfig.DATA_DIR, dataDir.toString())
+          .put(AppConfig.JOB_POLL_INTERVAL_MS, 250));
+      service = Mnemograph.start(config, JOBS);
       http = WebClient.create(service.vertx(), new WebClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
       Runtime.getRuntime().addShutdownHook(new Thread(service::close));

@@ -13,8 +13,8 @@ public record MemoryChanges(
     Double importanceScore,
     Double confidenceScore) {
 
-  /** Whether the change touches the text the embedding and the discovered relationships are made from. */
-  public boolean changesContent() {
-    return title != null || narrative != null || tags != null || concepts != null || sourceFiles != null;
+  /** Whether the change touches the text the embedding is made from (see EmbeddingText). */
+  public boolean changesEmbeddedText() {
+    return title != null || narrative != null || tags != null || concepts != null;
   }
 }

@@ -10,7 +10,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Memories in PostgreSQL. Every statement carries the workspace: a memory of another workspace is
@@ -25,6 +27,9 @@ public final class MemoryRepository {
 
   private static final String FIND = "SELECT " + Memory.COLUMNS
       + " FROM memory WHERE workspace_id = $1 AND memory_id = $2";
+
+  private static final String FIND_MANY = "SELECT " + Memory.COLUMNS
+      + " FROM memory WHERE workspace_id = $1 AND memory_id = ANY($2)";
 
   private static final String LIST = "SELECT " + Memory.COLUMNS + """
        FROM memory
@@ -89,8 +94,27 @@ public final class MemoryRepository {
   }
 
   public Future<Memory> get(String workspaceId, String memoryId) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(workspaceId, memoryId))
+    return get(pool, workspaceId, memoryId);
+  }
+
+  /** The memory, or a failed future with {@link NotFoundException}. */
+  public Future<Memory> get(SqlClient client, String workspaceId, String memoryId) {
+    return client.preparedQuery(FIND).execute(Tuple.of(workspaceId, memoryId))
         .map(rows -> single(rows, memoryId));
+  }
+
+  /** Those of the given memories that exist in the workspace, by memory_id. */
+  public Future<Map<String, Memory>> getAll(SqlClient client, String workspaceId, List<String> memoryIds) {
+    if (memoryIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return client.preparedQuery(FIND_MANY).mapping(Memory::of)
+        .execute(Tuple.of(workspaceId).addArrayOfString(memoryIds.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, Memory> out = new HashMap<>();
+          rows.forEach(m -> out.put(m.memoryId(), m));
+          return out;
+        });
   }
 
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {

@@ -1,5 +1,11 @@
 package dev.mnemograph.memory;
 
+import dev.mnemograph.error.ConflictException;
+import dev.mnemograph.error.InvalidRequestException;
+import dev.mnemograph.jobs.JobKind;
+import dev.mnemograph.jobs.JobQueue;
+import dev.mnemograph.search.Neighbour;
+import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,18 +13,27 @@ import io.vertx.sqlclient.Pool;
 
 import java.util.List;
 
-/** The memory operations of the API: each write is one transaction. */
+/**
+ * The memory operations of the API. Each write is one transaction, together with the background jobs
+ * it causes, so that no work is lost and none is queued for a write that did not happen.
+ */
 public final class MemoryService {
   private final Pool pool;
   private final MemoryRepository memories;
+  private final RelationshipRepository relationships;
+  private final VectorSearch vectors;
 
-  public MemoryService(Pool pool, MemoryRepository memories) {
+  public MemoryService(Pool pool, MemoryRepository memories, RelationshipRepository relationships,
+                       VectorSearch vectors) {
     this.pool = pool;
     this.memories = memories;
+    this.relationships = relationships;
+    this.vectors = vectors;
   }
 
   public Future<Memory> store(String workspaceId, NewMemory m) {
-    return pool.withTransaction(conn -> memories.insert(conn, workspaceId, m));
+    return pool.withTransaction(conn -> memories.insert(conn, workspaceId, m)
+        .compose(stored -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, stored.memoryId()).map(stored)));
   }
 
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
@@ -38,8 +53,60 @@ public final class MemoryService {
             .put("incoming_relationships", relationships(edges.resultAt(1)))));
   }
 
+  /**
+   * A text change re-embeds (and so re-links) the memory; a change of source files alone only re-links it.
+   */
   public Future<Memory> update(String workspaceId, String memoryId, MemoryChanges changes) {
-    return pool.withTransaction(conn -> memories.update(conn, workspaceId, memoryId, changes));
+    return pool.withTransaction(conn -> memories.update(conn, workspaceId, memoryId, changes)
+        .compose(updated -> {
+          if (changes.changesEmbeddedText()) {
+            return JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, memoryId).map(updated);
+          }
+          if (changes.sourceFiles() != null) {
+            return JobQueue.enqueue(conn, workspaceId, JobKind.DISCOVER_RELATIONSHIPS, memoryId).map(updated);
+          }
+          return Future.succeededFuture(updated);
+        }));
+  }
+
+  /**
+   * Memories similar to this one, best first, as {@code {memory, score}}; empty while it has no embedding.
+   */
+  public Future<JsonArray> related(String workspaceId, String memoryId, int limit, double threshold) {
+    return pool.withTransaction(conn -> memories.get(conn, workspaceId, memoryId)
+        .compose(source -> VectorSearch.embeddingOf(conn, workspaceId, memoryId))
+        .compose(vector -> vector == null ? Future.succeededFuture(List.<Neighbour>of())
+            : vectors.nearest(conn, workspaceId, vector, memoryId, limit))
+        .compose(near -> {
+          List<Neighbour> kept = near.stream().filter(n -> n.similarity() >= threshold).toList();
+          return memories.getAll(conn, workspaceId, kept.stream().map(Neighbour::memoryId).toList())
+              .map(found -> {
+                JsonArray out = new JsonArray();
+                for (Neighbour n : kept) {
+                  Memory m = found.get(n.memoryId());
+                  if (m != null) {
+                    out.add(new JsonObject().put("memory", m.toJson()).put("score", n.similarity()));
+                  }
+                }
+                return out;
+              });
+        }));
+  }
+
+  /** A manual edge from this memory to another of the same workspace (404 if either is missing). */
+  public Future<Relationship> addRelationship(String workspaceId, String sourceId, String targetId, String type,
+                                              double confidence, boolean bidirectional, String context) {
+    if (sourceId.equals(targetId)) {
+      return Future.failedFuture(new InvalidRequestException(List.of("body", "target_memory_id"),
+          "A memory cannot have a relationship with itself.", "value_error"));
+    }
+    return pool.withTransaction(conn -> memories.get(conn, workspaceId, sourceId)
+        .compose(s -> memories.get(conn, workspaceId, targetId))
+        .compose(t -> relationships.addManual(conn, workspaceId, sourceId, targetId, type, confidence,
+            bidirectional, context))
+        .compose(added -> added.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+            new ConflictException("A manual '" + type + "' relationship from " + sourceId + " to " + targetId
+                + " already exists.")))));
   }
 
   public Future<Void> delete(String workspaceId, String memoryId) {

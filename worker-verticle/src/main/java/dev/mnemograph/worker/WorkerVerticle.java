@@ -1,19 +1,98 @@
 package dev.mnemograph.worker;
 
 import dev.mnemograph.bus.Addresses;
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.embedding.Embedder;
+import dev.mnemograph.embedding.EmbeddingModelChoice;
+import dev.mnemograph.jobs.DiscoverRelationshipsJobHandler;
+import dev.mnemograph.jobs.EmbedJobHandler;
+import dev.mnemograph.jobs.JobQueue;
+import dev.mnemograph.jobs.JobSettings;
+import dev.mnemograph.jobs.JobWorker;
+import dev.mnemograph.memory.EmbeddingRepository;
+import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Background work. Listens for the API's "work is waiting" hints. Event loop. */
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Background work: embeddings and relationship discovery, claimed from the job table.
+ *
+ * <p>Threading: the verticle and its {@link JobWorker} run on one event loop (claims and writes are
+ * non-blocking SQL). The model runs on the worker pool {@code mnemograph-embedding} (one batch at a time)
+ * with {@code embedding.threads} threads of its own, so that embedding never blocks an event loop and
+ * never takes every core from the API.
+ *
+ * <p>Wake-ups: the API publishes {@link Addresses#JOBS_READY} after it commits work, locally or across a
+ * clustered event bus; a slow poll is the safety net for hints that were lost.
+ */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
 
+  private final AppConfig config;
+  private final Pool pool;
+  private final JobSettings jobSettings;
+  private Embedder embedder;
+  private WorkerExecutor embeddingPool;
+  private JobWorker worker;
+
+  public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings) {
+    this.config = config;
+    this.pool = pool;
+    this.jobSettings = jobSettings;
+  }
+
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_READY,
-        msg -> LOG.debug("Work is waiting: {}", msg.body())).completion();
+    EmbeddingModelChoice model = EmbeddingModelChoice.of(config.embeddingModel());
+    embeddingPool = vertx.createSharedWorkerExecutor("mnemograph-embedding", 1, 10, TimeUnit.MINUTES);
+    EmbeddingRepository embeddings = new EmbeddingRepository(pool);
+    return embeddingPool.executeBlocking(() -> Embedder.load(model, config.embeddingThreads()))
+        .compose(loaded -> {
+          embedder = loaded;
+          return embeddings.reconcileModel(loaded.modelName(), loaded.dimension());
+        })
+        .compose(requeued -> {
+          VectorSearch vectors = new VectorSearch(config.exactScanMaxRows());
+          JobQueue queue = new JobQueue(pool, jobSettings);
+          worker = new JobWorker(queue, workerId(), List.of(
+              new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize()),
+              new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,
+                  config.similarityThreshold(), config.maxSimilarNeighbours())));
+          vertx.setPeriodic(1, config.jobPollInterval().toMillis(), id -> worker.wake());
+          vertx.setPeriodic(60_000, id -> queue.sweep()
+              .onSuccess(parked -> {
+                if (parked > 0) {
+                  LOG.warn("Parked {} job(s) whose workers died on every attempt", parked);
+                }
+              })
+              .onFailure(e -> LOG.warn("Job sweep failed: {}", e.toString())));
+          return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_READY, msg -> worker.wake()).completion();
+        })
+        .onSuccess(v -> LOG.info("Worker {} started: model {}, {} embedding thread(s), batches of {}",
+            worker.workerId(), embedder.modelName(), config.embeddingThreads(), config.embeddingBatchSize()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (embedder != null) {
+      embedder.close();
+    }
+    return embeddingPool == null ? Future.succeededFuture() : embeddingPool.close();
+  }
+
+  /** host:pid:random, so that a lease names the process that holds it. */
+  private static String workerId() {
+    return ManagementFactory.getRuntimeMXBean().getName() + ":" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

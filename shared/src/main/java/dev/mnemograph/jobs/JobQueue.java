@@ -1,0 +1,135 @@
+package dev.mnemograph.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Durable jobs in PostgreSQL (the {@code job} table). Enqueued in the same transaction as the write that
+ * causes them; claimed with {@code FOR UPDATE SKIP LOCKED} under a lease, so that concurrent workers never
+ * take the same job and a job whose worker died is claimed again once its lease runs out.
+ */
+public final class JobQueue {
+  private static final String ENQUEUE = """
+      INSERT INTO job (workspace_id, kind, memory_id) VALUES ($1, $2, $3)
+      ON CONFLICT (kind, memory_id) WHERE status = 'pending' DO NOTHING""";
+
+  private static final String CLAIM = """
+      UPDATE job SET status = 'running', attempts = attempts + 1, locked_by = $1,
+                     lease_until = now() + make_interval(secs => $4)
+      WHERE job_id IN (SELECT job_id FROM job
+                       WHERE kind = $2
+                         AND ((status = 'pending' AND run_at <= now())
+                              OR (status = 'running' AND lease_until < now() AND attempts < $5))
+                       ORDER BY job_id
+                       LIMIT $3
+                       FOR UPDATE SKIP LOCKED)
+      RETURNING\s""" + Job.COLUMNS;
+
+  private static final String COMPLETE = """
+      UPDATE job SET status = 'done', finished_at = now(), locked_by = NULL, lease_until = NULL, last_error = NULL
+      WHERE locked_by = $1 AND job_id = ANY($2)""";
+
+  /**
+   * A failed attempt: parked as 'failed' after the last attempt; otherwise pending again after an
+   * exponential backoff, unless a newer pending job for the same memory already supersedes it.
+   */
+  private static final String FAIL = """
+      UPDATE job SET
+        status = CASE WHEN attempts >= $3 THEN 'failed'
+                      WHEN EXISTS (SELECT 1 FROM job p WHERE p.kind = job.kind AND p.memory_id = job.memory_id
+                                                         AND p.status = 'pending') THEN 'done'
+                      ELSE 'pending' END,
+        run_at = now() + make_interval(secs => least($5, $4 * power(2, attempts - 1))),
+        finished_at = CASE WHEN attempts >= $3 THEN now() END,
+        last_error = $6, locked_by = NULL, lease_until = NULL
+      WHERE job_id = $1 AND locked_by = $2
+      RETURNING status""";
+
+  /** Jobs whose worker died on every attempt: parked rather than claimed forever. */
+  private static final String PARK_ABANDONED = """
+      UPDATE job SET status = 'failed', finished_at = now(), locked_by = NULL, lease_until = NULL,
+                     last_error = coalesce(last_error, 'worker lost its lease on every attempt')
+      WHERE status = 'running' AND lease_until < now() AND attempts >= $1""";
+
+  private static final String PURGE_DONE =
+      "DELETE FROM job WHERE status = 'done' AND finished_at < now() - make_interval(hours => $1)";
+
+  private static final String COUNTS = "SELECT status, count(*) FROM job GROUP BY status";
+
+  private final Pool pool;
+  private final JobSettings settings;
+
+  public JobQueue(Pool pool, JobSettings settings) {
+    this.pool = pool;
+    this.settings = settings;
+  }
+
+  /** Records a job on the given client: pass the write's transaction so that both commit or neither. */
+  public static Future<Void> enqueue(SqlClient client, String workspaceId, JobKind kind, String memoryId) {
+    return client.preparedQuery(ENQUEUE).execute(Tuple.of(workspaceId, kind.dbName(), memoryId)).mapEmpty();
+  }
+
+  /** Enqueues one job per memory, as a batch on the given client. */
+  public static Future<Void> enqueueAll(SqlClient client, List<Job> jobs, JobKind kind) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>(jobs.size());
+    jobs.forEach(j -> rows.add(Tuple.of(j.workspaceId(), kind.dbName(), j.memoryId())));
+    return client.preparedQuery(ENQUEUE).executeBatch(rows).mapEmpty();
+  }
+
+  public Future<List<Job>> claim(String workerId, JobKind kind, int limit) {
+    return pool.preparedQuery(CLAIM).mapping(Job::of)
+        .execute(Tuple.of(workerId, kind.dbName(), limit, seconds(settings.lease()), settings.maxAttempts()))
+        .map(rows -> {
+          List<Job> out = new ArrayList<>(rows.size());
+          rows.forEach(out::add);
+          return out;
+        });
+  }
+
+  public static Future<Void> complete(SqlClient client, List<Job> jobs, String workerId) {
+    Long[] ids = jobs.stream().map(Job::jobId).toArray(Long[]::new);
+    return client.preparedQuery(COMPLETE).execute(Tuple.of(workerId).addArrayOfLong(ids)).mapEmpty();
+  }
+
+  /** Answers the job's new status: pending (will retry), failed (parked) or done (superseded). */
+  public Future<String> fail(Job job, String workerId, String error) {
+    return pool.preparedQuery(FAIL)
+        .execute(Tuple.of(job.jobId(), workerId, settings.maxAttempts(), seconds(settings.retryBase()),
+            seconds(settings.retryMax()), error))
+        .map(rows -> rows.size() == 0 ? "lost" : rows.iterator().next().getString(0));
+  }
+
+  /** Housekeeping: park jobs abandoned on every attempt, forget finished ones after a day. */
+  public Future<Integer> sweep() {
+    return pool.preparedQuery(PARK_ABANDONED).execute(Tuple.of(settings.maxAttempts()))
+        .compose(parked -> pool.preparedQuery(PURGE_DONE).execute(Tuple.of(24)).map(parked.rowCount()));
+  }
+
+  /** Jobs by status, for metrics and the workspace view. */
+  public Future<Map<String, Long>> counts() {
+    return pool.query(COUNTS).execute().map(JobQueue::countsOf);
+  }
+
+  private static Map<String, Long> countsOf(RowSet<Row> rows) {
+    Map<String, Long> out = new TreeMap<>();
+    rows.forEach(r -> out.put(r.getString(0), r.getLong(1)));
+    return out;
+  }
+
+  private static double seconds(Duration d) {
+    return d.toMillis() / 1000.0;
+  }
+}

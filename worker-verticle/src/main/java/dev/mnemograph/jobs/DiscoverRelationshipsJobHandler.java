@@ -1,0 +1,57 @@
+package dev.mnemograph.jobs;
+
+import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.search.Neighbour;
+import dev.mnemograph.search.VectorSearch;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+
+/**
+ * Replaces a memory's discovered edges in one transaction: similar_to to its nearest memories above the
+ * similarity threshold (both directions), references to those sharing source files, related_to to those
+ * sharing concepts. Manual edges are left alone.
+ */
+public final class DiscoverRelationshipsJobHandler implements JobHandler {
+  private final Pool pool;
+  private final RelationshipRepository relationships;
+  private final VectorSearch vectors;
+  private final double similarityThreshold;
+  private final int maxPerMethod;
+
+  public DiscoverRelationshipsJobHandler(Pool pool, RelationshipRepository relationships, VectorSearch vectors,
+                                         double similarityThreshold, int maxPerMethod) {
+    this.pool = pool;
+    this.relationships = relationships;
+    this.vectors = vectors;
+    this.similarityThreshold = similarityThreshold;
+    this.maxPerMethod = maxPerMethod;
+  }
+
+  @Override
+  public JobKind kind() {
+    return JobKind.DISCOVER_RELATIONSHIPS;
+  }
+
+  @Override
+  public int claimLimit() {
+    return 16;
+  }
+
+  @Override
+  public boolean batched() {
+    return false;
+  }
+
+  @Override
+  public Future<Void> run(List<Job> jobs, String workerId) {
+    Job job = jobs.get(0);
+    return pool.withTransaction(conn -> VectorSearch.embeddingOf(conn, job.workspaceId(), job.memoryId())
+        .compose(vector -> vector == null || maxPerMethod == 0 ? Future.succeededFuture(List.<Neighbour>of())
+            : vectors.nearest(conn, job.workspaceId(), vector, job.memoryId(), maxPerMethod))
+        .compose(near -> relationships.replaceDiscovered(conn, job.workspaceId(), job.memoryId(),
+            near.stream().filter(n -> n.similarity() >= similarityThreshold).toList(), maxPerMethod))
+        .compose(n -> JobQueue.complete(conn, jobs, workerId)));
+  }
+}

@@ -1,0 +1,68 @@
+package dev.mnemograph.jobs;
+
+import dev.mnemograph.embedding.Embedder;
+import dev.mnemograph.embedding.EmbeddingText;
+import dev.mnemograph.memory.EmbeddingRepository;
+import dev.mnemograph.memory.MemoryText;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+
+/**
+ * Embeds the current text of a batch of memories on the embedding worker pool, stores the vectors and
+ * queues relationship discovery for each, all in one transaction. A memory deleted since is skipped;
+ * a memory edited since has a newer pending job that will embed it again.
+ */
+public final class EmbedJobHandler implements JobHandler {
+  private final Pool pool;
+  private final EmbeddingRepository embeddings;
+  private final Embedder embedder;
+  private final WorkerExecutor embeddingPool;
+  private final int batchSize;
+
+  public EmbedJobHandler(Pool pool, EmbeddingRepository embeddings, Embedder embedder, WorkerExecutor embeddingPool,
+                         int batchSize) {
+    this.pool = pool;
+    this.embeddings = embeddings;
+    this.embedder = embedder;
+    this.embeddingPool = embeddingPool;
+    this.batchSize = batchSize;
+  }
+
+  @Override
+  public JobKind kind() {
+    return JobKind.EMBED;
+  }
+
+  @Override
+  public int claimLimit() {
+    return batchSize;
+  }
+
+  @Override
+  public boolean batched() {
+    return true;
+  }
+
+  @Override
+  public Future<Void> run(List<Job> jobs, String workerId) {
+    return embeddings.texts(jobs.stream().map(Job::workspaceId).toList(), jobs.stream().map(Job::memoryId).toList())
+        .compose(memories -> {
+          List<String> texts = memories.stream()
+              .map(m -> EmbeddingText.of(m.title(), m.narrative(), m.concepts(), m.tags())).toList();
+          Future<List<String>> vectors = texts.isEmpty() ? Future.succeededFuture(List.of())
+              : embeddingPool.executeBlocking(() -> embedder.embedAll(texts), false);
+          return vectors.compose(v -> pool.withTransaction(conn ->
+              EmbeddingRepository.store(conn, memories, v, embedder.modelName())
+                  .compose(x -> JobQueue.enqueueAll(conn, discoveryJobs(memories), JobKind.DISCOVER_RELATIONSHIPS))
+                  .compose(x -> JobQueue.complete(conn, jobs, workerId))));
+        });
+  }
+
+  private static List<Job> discoveryJobs(List<MemoryText> memories) {
+    return memories.stream().map(m -> new Job(0, m.workspaceId(), JobKind.DISCOVER_RELATIONSHIPS, m.memoryId(), 0))
+        .toList();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.mnemograph.jobs;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * Runs claimed jobs of one kind. It writes its results and completes the jobs
+ * ({@link JobQueue#complete}) in one transaction, so that a job done twice leaves the same state as once.
+ */
+public interface JobHandler {
+  JobKind kind();
+
+  /** How many jobs one claim takes. */
+  int claimLimit();
+
+  /** Whether all claimed jobs run as one batch (else one job at a time). */
+  boolean batched();
+
+  Future<Void> run(List<Job> jobs, String workerId);
+}
