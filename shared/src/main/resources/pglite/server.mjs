@@ -143,9 +143,15 @@ async function onConnection(socket) {
 
 async function start() {
   mkdirSync(dataDir, { recursive: true }); // PGlite only creates the last component
-  // PostgreSQL's own log (why it failed to start, crash recovery, errors)
-  // goes to our stderr; its stdout is banner noise and must not reach ours.
-  db = await PGlite.create(dataDir, { extensions: { vector }, onStderr: (line) => log(line) });
+  db = await PGlite.create(dataDir, {
+    extensions: { vector },
+    // PostgreSQL's own log goes to our stderr (its stdout is banner noise and
+    // must not reach ours): startup failures, crash recovery and shutdown are
+    // worth seeing, per-query ERRORs/WARNINGs (the client gets them) are not.
+    onStderr: (line) => log(line),
+    startParams: [...PGlite.defaultStartParams,
+      '-c', 'log_min_messages=log', '-c', 'log_min_error_statement=panic'],
+  });
   if (stopping) return; // parent vanished during initdb; shutdown() closes db
   tcp = createServer((socket) => onConnection(socket).catch((e) => {
     log('connection failed:', e);
@@ -183,7 +189,9 @@ async function shutdown(why) {
 }
 
 process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+// Ctrl-C in a terminal reaches the whole process group: the JVM then stops us with SIGTERM once it
+// has closed its connection, so SIGINT itself must not pull the database out from under it.
+process.on('SIGINT', () => {});
 
 const startup = start();
 startup.catch(async (e) => {

@@ -40,7 +40,7 @@ public final class VectorSearch {
 
   private static final String ITERATIVE_SCAN = """
       SET LOCAL hnsw.iterative_scan = strict_order;
-      SET LOCAL hnsw.ef_search = 200;
+      SET LOCAL hnsw.ef_search = 400;
       SET LOCAL hnsw.max_scan_tuples = 200000""";
 
   private static final String EMBEDDING_OF = "SELECT embedding::text FROM memory WHERE workspace_id = $1 AND memory_id = $2";

@@ -1,0 +1,208 @@
+package dev.mnemograph.jobs;
+
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.db.Database;
+import dev.mnemograph.memory.MemoryRepository;
+import dev.mnemograph.memory.NewMemory;
+import dev.mnemograph.workspace.NewApiKey;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job queue and worker against a real embedded PostgreSQL of their own (no service, so no other
+ * worker competes for the jobs). The handlers here stand for a job's work: one that always fails, one
+ * that fails for one memory, one that succeeds.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobWorkerTest {
+  private static final JobSettings SETTINGS =
+      new JobSettings(Duration.ofSeconds(1), 3, Duration.ofMillis(50), Duration.ofMillis(200));
+
+  private Vertx vertx;
+  private Database db;
+  private Pool pool;
+  private JobQueue queue;
+  private String workspaceId;
+
+  @BeforeAll
+  void database() {
+    vertx = Vertx.vertx();
+    Path dir = Path.of("target", "test-data", "jobs-" + UUID.randomUUID());
+    db = Database.open(vertx, AppConfig.fromJson(new JsonObject().put(AppConfig.DATA_DIR, dir.toString()))).await();
+    pool = db.pool();
+    queue = new JobQueue(pool, SETTINGS);
+    NewApiKey ws = new WorkspaceRepository(pool).createWorkspace("jobs", "test").await();
+    workspaceId = ws.workspace().workspaceId();
+  }
+
+  @AfterAll
+  void close() {
+    db.close();
+    vertx.close().await();
+  }
+
+  @BeforeEach
+  void emptyQueue() {
+    pool.query("DELETE FROM job").execute().await();
+  }
+
+  private String enqueueForNewMemory() {
+    return pool.withTransaction(conn -> new MemoryRepository(pool, 90)
+        .insert(conn, workspaceId, new NewMemory("t", "n", "general", List.of(), List.of(), List.of(), 0.5, 0.5))
+        .compose(m -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, m.memoryId()).map(m.memoryId()))).await();
+  }
+
+  private Row job(String memoryId) {
+    return pool.preparedQuery("SELECT status, attempts, last_error, locked_by, lease_until FROM job WHERE memory_id = $1")
+        .execute(Tuple.of(memoryId)).await().iterator().next();
+  }
+
+  /** Wakes the worker on its own event loop until the condition holds (the service polls the same way). */
+  private void runUntil(JobWorker worker, Predicate<Void> done) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    var context = vertx.getOrCreateContext();
+    while (!done.test(null)) {
+      context.runOnContext(v -> worker.wake());
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not reached in 20 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private JobHandler handler(int claimLimit, boolean batched, java.util.function.Function<List<Job>, Future<Void>> run) {
+    return new JobHandler() {
+      @Override
+      public JobKind kind() {
+        return JobKind.EMBED;
+      }
+
+      @Override
+      public int claimLimit() {
+        return claimLimit;
+      }
+
+      @Override
+      public boolean batched() {
+        return batched;
+      }
+
+      @Override
+      public Future<Void> run(List<Job> jobs, String workerId) {
+        return run.apply(jobs);
+      }
+    };
+  }
+
+  private Future<Void> complete(List<Job> jobs, String workerId) {
+    return pool.withTransaction(conn -> JobQueue.complete(conn, jobs, workerId));
+  }
+
+  @Test
+  void a_job_that_always_fails_is_retried_with_backoff_then_parked_with_its_error() {
+    String memoryId = enqueueForNewMemory();
+    AtomicInteger runs = new AtomicInteger();
+    JobWorker worker = new JobWorker(queue, "worker-a", List.of(handler(1, false, jobs -> {
+      runs.incrementAndGet();
+      return Future.failedFuture(new IllegalStateException("the model ran out of memory"));
+    })));
+
+    runUntil(worker, v -> "failed".equals(job(memoryId).getString("status")));
+
+    Row parked = job(memoryId);
+    assertEquals(3, parked.getInteger("attempts"));
+    assertEquals("IllegalStateException: the model ran out of memory", parked.getString("last_error"));
+    assertNull(parked.getString("locked_by"));
+    int before = runs.get();
+    assertEquals(3, before);
+    runUntil(worker, v -> true);
+    worker.wake();
+    assertEquals(before, runs.get(), "a parked job is not claimed again");
+  }
+
+  @Test
+  void one_bad_job_in_a_batch_does_not_hold_back_the_others() {
+    String bad = enqueueForNewMemory();
+    String good1 = enqueueForNewMemory();
+    String good2 = enqueueForNewMemory();
+    JobWorker worker = new JobWorker(queue, "worker-b", List.of(handler(10, true, jobs ->
+        jobs.stream().anyMatch(j -> j.memoryId().equals(bad))
+            ? Future.failedFuture(new IllegalArgumentException("cannot embed this text"))
+            : complete(jobs, "worker-b"))));
+
+    runUntil(worker, v -> "failed".equals(job(bad).getString("status")));
+
+    assertEquals("done", job(good1).getString("status"));
+    assertEquals("done", job(good2).getString("status"));
+    assertEquals(1, job(good1).getInteger("attempts"), "done on the first attempt, one by one after the batch failed");
+  }
+
+  @Test
+  void a_job_whose_worker_died_is_finished_by_another_claim_once_its_lease_runs_out() {
+    String memoryId = enqueueForNewMemory();
+    List<Job> taken = queue.claim("worker-that-dies", JobKind.EMBED, 10).await();
+    assertEquals(1, taken.size());
+    Set<Long> ranBySurvivor = ConcurrentHashMap.newKeySet();
+    JobWorker survivor = new JobWorker(queue, "survivor", List.of(handler(10, true, jobs -> {
+      jobs.forEach(j -> ranBySurvivor.add(j.jobId()));
+      return complete(jobs, "survivor");
+    })));
+
+    runUntil(survivor, v -> true);
+    assertEquals("running", job(memoryId).getString("status"), "not taken while the lease holds");
+    assertTrue(ranBySurvivor.isEmpty());
+
+    runUntil(survivor, v -> "done".equals(job(memoryId).getString("status")));
+
+    assertEquals(Set.of(taken.get(0).jobId()), ranBySurvivor);
+    assertEquals(2, job(memoryId).getInteger("attempts"));
+    assertEquals("done", job(memoryId).getString("status"));
+    complete(taken, "worker-that-dies").await();
+    assertEquals("done", job(memoryId).getString("status"), "the dead worker's late completion changes nothing");
+  }
+
+  @Test
+  void claims_never_hand_one_job_to_two_workers_and_edits_coalesce_into_one_pending_job() {
+    String memoryId = enqueueForNewMemory();
+    pool.withTransaction(conn -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, memoryId)).await();
+    for (int i = 0; i < 5; i++) {
+      enqueueForNewMemory();
+    }
+    assertEquals(6L, pool.query("SELECT count(*) FROM job WHERE status = 'pending'").execute().await()
+        .iterator().next().getLong(0), "a second enqueue for a pending memory adds nothing");
+
+    List<List<Job>> claims = Future.all(queue.claim("w1", JobKind.EMBED, 4), queue.claim("w2", JobKind.EMBED, 4))
+        .map(all -> List.<List<Job>>of(all.resultAt(0), all.resultAt(1))).await();
+
+    assertEquals(6, claims.get(0).size() + claims.get(1).size());
+    Set<Long> ids = ConcurrentHashMap.newKeySet();
+    claims.forEach(c -> c.forEach(j -> assertTrue(ids.add(j.jobId()), "claimed twice: " + j)));
+  }
+}
