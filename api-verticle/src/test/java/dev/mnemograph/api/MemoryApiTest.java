@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.support.Api;
+import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -37,9 +38,10 @@ class MemoryApiTest {
 
   @Test
   void get_answers_the_memory_with_feedback_counts_and_both_relationship_arrays() {
-    String id = newMemory();
+    Api alone = Api.newWorkspace("alone");   // a single memory: nothing to relate it to
+    String id = alone.store(referenceExample()).getString("memory_id");
 
-    HttpResponse<Buffer> res = api.get("/memories/" + id);
+    HttpResponse<Buffer> res = alone.get("/memories/" + id);
 
     assertEquals(200, res.statusCode());
     JsonObject m = res.bodyAsJsonObject();
@@ -54,8 +56,10 @@ class MemoryApiTest {
 
   @Test
   void get_shows_relationships_in_both_directions() {
-    String a = newMemory();
-    String b = newMemory();
+    Api api = Api.newWorkspace("two");
+    String a = api.store("Cache invalidation", "We invalidate by key prefix.").getString("memory_id");
+    String b = api.store("Quarterly planning", "Plans are written in the wiki.").getString("memory_id");
+    Jobs.awaitSettled(a, b);
     String ws = api.get("/memories/" + a).bodyAsJsonObject().getString("workspace_id");
     TestService.get().pool().preparedQuery("""
             INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
@@ -172,8 +176,10 @@ class MemoryApiTest {
 
   @Test
   void delete_answers_204_and_the_memory_and_its_edges_are_gone() {
-    String a = newMemory();
-    String b = newMemory();
+    Api api = Api.newWorkspace("delete-one");
+    String a = api.store(referenceExample()).getString("memory_id");
+    String b = api.store("Quarterly planning", "Plans are written in the wiki.").getString("memory_id");
+    Jobs.awaitSettled(a, b);
     String ws = api.get("/memories/" + a).bodyAsJsonObject().getString("workspace_id");
     TestService.get().pool().preparedQuery("""
             INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
