@@ -54,7 +54,7 @@ CREATE INDEX memory_workspace_created ON memory (workspace_id, created_at DESC);
 
 CREATE TABLE memory_relationship (
   id                uuid             PRIMARY KEY DEFAULT gen_random_uuid(),
-  workspace_id      text             NOT NULL REFERENCES workspace (workspace_id) ON DELETE CASCADE,
+  workspace_id      text             NOT NULL,   -- the foreign keys below tie it to both memories' workspace
   source_memory_id  text             NOT NULL,
   target_memory_id  text             NOT NULL,
   relationship_type text             NOT NULL CHECK (relationship_type IN

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,8 +25,13 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   public static final String POOL_NAME = "main";
 
+  private static final Duration VACUUM_INTERVAL = Duration.ofMinutes(1);
+  private static final String VACUUM = "VACUUM (ANALYZE) job, memory, memory_relationship";
+
   private final Pool pool;
   private final Optional<EmbeddedPostgres> embedded;
+  private Vertx vertx;
+  private long vacuumTimer = -1;
 
   private Database(Pool pool, Optional<EmbeddedPostgres> embedded) {
     this.pool = pool;
@@ -78,6 +84,7 @@ public final class Database implements AutoCloseable {
     Database db = new Database(pool, embedded);
     return Migrations.apply(pool)
         .map(db)
+        .onSuccess(v -> embedded.ifPresent(e -> db.vacuumPeriodically(vertx)))
         .recover(e -> pool.close()
             .compose(v -> vertx.executeBlocking(() -> {
               embedded.ifPresent(EmbeddedPostgres::close);
@@ -86,9 +93,22 @@ public final class Database implements AutoCloseable {
             .transform(v -> Future.failedFuture(e)));
   }
 
+  /**
+   * PGlite runs PostgreSQL in single-user mode, which has no autovacuum: without this, the job queue's
+   * dead rows pile up in its indexes and the planner works from statistics of an empty table.
+   */
+  private void vacuumPeriodically(Vertx vertx) {
+    this.vertx = vertx;
+    vacuumTimer = vertx.setPeriodic(VACUUM_INTERVAL.toMillis(), id -> pool.query(VACUUM).execute()
+        .onFailure(e -> LOG.warn("Periodic VACUUM failed: {}", e.toString())));
+  }
+
   /** Blocks: call it from main or a shutdown hook, not from an event loop. */
   @Override
   public void close() {
+    if (vacuumTimer >= 0) {
+      vertx.cancelTimer(vacuumTimer);
+    }
     pool.close().await();
     embedded.ifPresent(EmbeddedPostgres::close);
   }

@@ -2,16 +2,12 @@ package dev.mnemograph.jobs;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Durable jobs in PostgreSQL (the {@code job} table). Enqueued in the same transaction as the write that
@@ -64,8 +60,6 @@ public final class JobQueue {
   private static final String PURGE_DONE =
       "DELETE FROM job WHERE status = 'done' AND finished_at < now() - make_interval(hours => $1)";
 
-  private static final String COUNTS = "SELECT status, count(*) FROM job GROUP BY status";
-
   private final Pool pool;
   private final JobSettings settings;
 
@@ -116,17 +110,6 @@ public final class JobQueue {
   public Future<Integer> sweep() {
     return pool.preparedQuery(PARK_ABANDONED).execute(Tuple.of(settings.maxAttempts()))
         .compose(parked -> pool.preparedQuery(PURGE_DONE).execute(Tuple.of(24)).map(parked.rowCount()));
-  }
-
-  /** Jobs by status, for metrics and the workspace view. */
-  public Future<Map<String, Long>> counts() {
-    return pool.query(COUNTS).execute().map(JobQueue::countsOf);
-  }
-
-  private static Map<String, Long> countsOf(RowSet<Row> rows) {
-    Map<String, Long> out = new TreeMap<>();
-    rows.forEach(r -> out.put(r.getString(0), r.getLong(1)));
-    return out;
   }
 
   private static double seconds(Duration d) {

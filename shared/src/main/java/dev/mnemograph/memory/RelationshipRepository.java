@@ -40,7 +40,8 @@ public final class RelationshipRepository {
    * re-discovering either end gives the same edge.
    */
   private static final String INSERT_OVERLAP = """
-      WITH me AS (SELECT memory_id, created_at, %1$s AS items FROM memory WHERE workspace_id = $1 AND memory_id = $2),
+      WITH me AS (SELECT memory_id, created_at, %1$s AS items FROM memory
+                  WHERE workspace_id = $1 AND memory_id = $2 AND cardinality(%1$s) > 0),
       shared AS (
         SELECT o.memory_id, o.created_at,
                cardinality(ARRAY(SELECT unnest(me.items) INTERSECT SELECT unnest(o.%1$s)))::float8

@@ -47,6 +47,11 @@ public final class EmbedJobHandler implements JobHandler {
   }
 
   @Override
+  public int lanes() {
+    return 2;
+  }
+
+  @Override
   public Future<Void> run(List<Job> jobs, String workerId) {
     return embeddings.texts(jobs.stream().map(Job::workspaceId).toList(), jobs.stream().map(Job::memoryId).toList())
         .compose(memories -> {

@@ -17,5 +17,13 @@ public interface JobHandler {
   /** Whether all claimed jobs run as one batch (else one job at a time). */
   boolean batched();
 
+  /**
+   * How many claims of this kind may be under way at once. Two lets a batch be claimed and read while the
+   * previous one is in the model, so that the model never waits for the database.
+   */
+  default int lanes() {
+    return 1;
+  }
+
   Future<Void> run(List<Job> jobs, String workerId);
 }

@@ -4,13 +4,15 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Claims jobs from the queue and runs them until none are due, taking the kinds in turn so that no kind
- * waits behind another's backlog. {@link #wake()} is cheap and may be called at any time: a wake while
- * draining makes the drain look once more. Runs on one event loop (its verticle's), so its state needs no
- * locks; the blocking part of a job is the handler's business.
+ * Claims jobs from the queue and runs them until none are due. Each kind has its own lanes, so that one
+ * kind's backlog never holds back another (embedding and relationship discovery proceed side by side).
+ * {@link #wake()} is cheap and may be called at any time; an idle lane starts claiming. Runs on one event
+ * loop (its verticle's), so its state needs no locks; the blocking part of a job is the handler's business.
  */
 public final class JobWorker {
   private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
@@ -18,8 +20,8 @@ public final class JobWorker {
   private final JobQueue queue;
   private final String workerId;
   private final List<JobHandler> handlers;
-  private boolean draining;
-  private boolean wokenWhileDraining;
+  private final Map<JobKind, Integer> busyLanes = new EnumMap<>(JobKind.class);
+  private boolean stopped;
 
   public JobWorker(JobQueue queue, String workerId, List<JobHandler> handlers) {
     this.queue = queue;
@@ -31,31 +33,34 @@ public final class JobWorker {
     return workerId;
   }
 
+  /** Starts every idle lane; a lane runs until a claim finds nothing due. */
   public void wake() {
-    if (draining) {
-      wokenWhileDraining = true;
+    if (stopped) {
       return;
     }
-    draining = true;
-    wokenWhileDraining = false;
-    drain().onComplete(r -> {
-      draining = false;
-      if (r.failed()) {
-        LOG.warn("Job worker {} stopped draining: {}", workerId, r.cause().toString());
+    for (JobHandler handler : handlers) {
+      while (busyLanes.getOrDefault(handler.kind(), 0) < handler.lanes()) {
+        busyLanes.merge(handler.kind(), 1, Integer::sum);
+        drain(handler).onComplete(r -> {
+          busyLanes.merge(handler.kind(), -1, Integer::sum);
+          if (r.failed() && !stopped) {
+            LOG.warn("Job worker {} stopped draining {} jobs: {}", workerId, handler.kind(), r.cause().toString());
+          }
+        });
       }
-      if (wokenWhileDraining) {
-        wake();
-      }
-    });
+    }
   }
 
-  /** One round over every kind; another round as long as any of them found work. */
-  private Future<Void> drain() {
-    Future<Boolean> round = Future.succeededFuture(false);
-    for (JobHandler handler : handlers) {
-      round = round.compose(worked -> runOnce(handler).map(found -> worked || found));
-    }
-    return round.compose(worked -> worked ? drain() : Future.succeededFuture());
+  /**
+   * Claims nothing more; jobs under way finish or, if the database goes first, are claimed again by a
+   * worker once their lease runs out.
+   */
+  public void stop() {
+    stopped = true;
+  }
+
+  private Future<Void> drain(JobHandler handler) {
+    return runOnce(handler).compose(found -> found && !stopped ? drain(handler) : Future.succeededFuture());
   }
 
   /** Claims and runs one batch of the handler's kind; answers whether there was any. */

@@ -85,6 +85,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (worker != null) {
+      worker.stop();
+    }
     if (embedder != null) {
       embedder.close();
     }

@@ -1,0 +1,193 @@
+package dev.mnemograph.benchmark;
+
+import dev.mnemograph.Mnemograph;
+import dev.mnemograph.bus.Addresses;
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.embedding.Embedder;
+import dev.mnemograph.embedding.EmbeddingModelChoice;
+import dev.mnemograph.embedding.EmbeddingText;
+import dev.mnemograph.workspace.NewApiKey;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Ingest 2,000 memories through the HTTP API on the embedded database and report embeddings per second
+ * and the time from each 201 to the memory having its embedding and its edges; beside them, what the
+ * model alone does on the same texts in the same run.
+ *
+ * <p>Run: {@code ./mvnw -Pbenchmark verify} (about 2 minutes on 2 cores). Prints, asserts only that the
+ * work completed.
+ */
+@Tag("benchmark")
+class IngestBenchmark {
+  private static final int MEMORIES = Integer.getInteger("bench.memories", 2_000);
+  private static final int IN_FLIGHT = 8;
+
+  @Test
+  void ingest_2000_memories_through_the_api() throws Exception {
+    List<LocomoTurns.Turn> turns = LocomoTurns.load(MEMORIES);
+    assertEquals(MEMORIES, turns.size(), "LoCoMo turns available in " + LocomoTurns.dataDir());
+    AppConfig config = AppConfig.fromJson(new JsonObject()
+        .put(AppConfig.HTTP_PORT, 0)
+        .put(AppConfig.DATA_DIR, Path.of("target", "bench-data", UUID.randomUUID().toString()).toString()));
+    List<String> texts = turns.stream()
+        .map(t -> EmbeddingText.of(t.speaker() + ", " + t.date(), t.text(), List.of(), List.of())).toList();
+
+    double modelAlone = modelAlone(config, texts);
+
+    try (Mnemograph service = Mnemograph.start(config)) {
+      NewApiKey key = new WorkspaceRepository(service.pool()).createWorkspace("bench", "bench").await();
+      WebClient http = WebClient.create(service.vertx(),
+          new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
+      long ingestStarted = System.nanoTime();
+      Semaphore inFlight = new Semaphore(IN_FLIGHT);
+      AtomicInteger failures = new AtomicInteger();
+      for (LocomoTurns.Turn turn : turns) {
+        inFlight.acquire();
+        http.post("/api/v1/memories/store").putHeader("Authorization", "Token " + key.key())
+            .sendJsonObject(turn.asMemory())
+            .onComplete(r -> {
+              if (r.failed() || r.result().statusCode() != 201) {
+                failures.incrementAndGet();
+              }
+              inFlight.release();
+            });
+      }
+      inFlight.acquire(IN_FLIGHT);
+      double ingestSeconds = (System.nanoTime() - ingestStarted) / 1e9;
+      assertEquals(0, failures.get(), "every store answered 201");
+
+      List<Row> rows = awaitLinked(service, key.workspace().workspaceId(), Duration.ofMinutes(15));
+      double backlogRate = reembedAll(service, key.workspace().workspaceId(), Duration.ofMinutes(15));
+      report(config, modelAlone, ingestSeconds, rows, edges(service, key.workspace().workspaceId()), backlogRate);
+    }
+  }
+
+  /** The model by itself, same model, threads and batch size as the service, on the same texts. */
+  private static double modelAlone(AppConfig config, List<String> texts) {
+    try (Embedder embedder = Embedder.load(EmbeddingModelChoice.of(config.embeddingModel()), config.embeddingThreads())) {
+      embedder.embedAll(texts.subList(0, 64));   // warm-up
+      long started = System.nanoTime();
+      for (int i = 0; i < texts.size(); i += config.embeddingBatchSize()) {
+        embedder.embedAll(texts.subList(i, Math.min(texts.size(), i + config.embeddingBatchSize())));
+      }
+      return texts.size() / ((System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /**
+   * The pipeline at its own pace, with HTTP out of the way: queue a re-embed of every memory at once (as a
+   * model change does) and time the workers through the backlog, relationship discovery included.
+   */
+  private static double reembedAll(Mnemograph service, String workspaceId, Duration timeout) throws InterruptedException {
+    OffsetDateTime queuedAt = service.pool().preparedQuery("""
+            WITH queued AS (INSERT INTO job (workspace_id, kind, memory_id)
+                            SELECT workspace_id, 'embed', memory_id FROM memory WHERE workspace_id = $1)
+            SELECT now()""")
+        .execute(Tuple.of(workspaceId)).await().iterator().next().getOffsetDateTime(0);
+    service.vertx().eventBus().publish(Addresses.JOBS_READY, new JsonObject());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Row r = service.pool().preparedQuery("""
+              SELECT count(*) FILTER (WHERE status <> 'done'), max(finished_at), count(*) FROM job
+              WHERE workspace_id = $1 AND kind = 'embed' AND created_at >= $2""")
+          .execute(Tuple.of(workspaceId, queuedAt)).await().iterator().next();
+      if (r.getLong(0) == 0) {
+        return r.getLong(2) / (Duration.between(queuedAt, r.getOffsetDateTime(1)).toMillis() / 1000.0);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the re-embed backlog did not drain within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static List<Row> awaitLinked(Mnemograph service, String workspaceId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<Row> rows = new ArrayList<>();
+      service.pool().preparedQuery("""
+              SELECT m.memory_id, m.created_at,
+                     (SELECT max(finished_at) FROM job j WHERE j.memory_id = m.memory_id AND j.kind = 'embed'
+                        AND j.status = 'done') AS embedded_at,
+                     (SELECT max(finished_at) FROM job j WHERE j.memory_id = m.memory_id
+                        AND j.kind = 'discover_relationships' AND j.status = 'done') AS linked_at
+              FROM memory m WHERE m.workspace_id = $1""")
+          .execute(Tuple.of(workspaceId)).await().forEach(rows::add);
+      if (rows.stream().allMatch(r -> r.getOffsetDateTime("linked_at") != null)) {
+        return rows;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the pipeline did not finish within " + timeout);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static List<Row> edges(Mnemograph service, String workspaceId) {
+    List<Row> out = new ArrayList<>();
+    service.pool().preparedQuery("""
+            SELECT relationship_type, count(*) FROM memory_relationship WHERE workspace_id = $1
+            GROUP BY relationship_type ORDER BY relationship_type""")
+        .execute(Tuple.of(workspaceId)).await().forEach(out::add);
+    return out;
+  }
+
+  private static void report(AppConfig config, double modelAlone, double ingestSeconds, List<Row> rows, List<Row> edges,
+                             double backlogRate) {
+    OffsetDateTime first = rows.stream().map(r -> r.getOffsetDateTime("created_at")).min(OffsetDateTime::compareTo)
+        .orElseThrow();
+    OffsetDateTime lastEmbedded = rows.stream().map(r -> r.getOffsetDateTime("embedded_at"))
+        .max(OffsetDateTime::compareTo).orElseThrow();
+    double pipeline = rows.size() / (Duration.between(first, lastEmbedded).toMillis() / 1000.0);
+    List<Long> toEmbedding = latencies(rows, "embedded_at");
+    List<Long> toEdges = latencies(rows, "linked_at");
+    System.out.printf("""
+
+        === Ingest benchmark: %d memories through POST /api/v1/memories/store, embedded PostgreSQL (PGlite) ===
+        machine: %d cores; model %s, %d embedding thread(s), batches of %d; %d requests in flight
+        HTTP ingest:               %6.1f s  (%.0f stores/s)
+        model alone, same texts:   %6.1f embeddings/s
+        pipeline through a backlog (re-embed of all, with discovery): %6.1f embeddings/s = %.0f %% of the model alone
+        pipeline while ingesting (first 201 to last embedding):      %6.1f embeddings/s (bounded by the ingest rate)
+        201 -> embedding stored:   p50 %6d ms   p95 %6d ms   max %6d ms
+        201 -> edges discovered:   p50 %6d ms   p95 %6d ms   max %6d ms
+        edges: %s
+        """,
+        rows.size(), Runtime.getRuntime().availableProcessors(), config.embeddingModel(), config.embeddingThreads(),
+        config.embeddingBatchSize(), IN_FLIGHT, ingestSeconds, rows.size() / ingestSeconds, modelAlone,
+        backlogRate, 100 * backlogRate / modelAlone, pipeline,
+        pct(toEmbedding, 50), pct(toEmbedding, 95), pct(toEmbedding, 100),
+        pct(toEdges, 50), pct(toEdges, 95), pct(toEdges, 100),
+        edges.stream().map(r -> r.getString(0) + " " + r.getLong(1)).toList());
+  }
+
+  private static List<Long> latencies(List<Row> rows, String column) {
+    List<Long> out = new ArrayList<>();
+    rows.forEach(r -> out.add(Duration.between(r.getOffsetDateTime("created_at"), r.getOffsetDateTime(column)).toMillis()));
+    Collections.sort(out);
+    return out;
+  }
+
+  private static long pct(List<Long> sorted, int p) {
+    return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+}
