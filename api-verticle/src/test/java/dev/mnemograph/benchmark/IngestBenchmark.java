@@ -52,7 +52,7 @@ class IngestBenchmark {
     List<String> texts = turns.stream()
         .map(t -> EmbeddingText.of(t.speaker() + ", " + t.date(), t.text(), List.of(), List.of())).toList();
 
-    double modelAlone = modelAlone(config, texts);
+    double modelBefore = modelAlone(config, texts);
 
     try (Mnemograph service = Mnemograph.start(config)) {
       NewApiKey key = new WorkspaceRepository(service.pool()).createWorkspace("bench", "bench").await();
@@ -79,8 +79,10 @@ class IngestBenchmark {
       List<Row> rows = awaitLinked(service, key.workspace().workspaceId(), Duration.ofMinutes(15));
       double backlogRate = reembedAll(service, key.workspace().workspaceId(), Duration.ofMinutes(15));
       awaitIdle(service, key.workspace().workspaceId(), Duration.ofMinutes(15));
+      // the machine's pace drifts between minutes: measure the model again right after, and compare with both
+      double modelAfter = modelAlone(config, texts);
       List<Long> quiet = oneAtATime(service, http, key, turns.subList(0, QUIET_STORES));
-      report(config, modelAlone, ingestSeconds, rows, edges(service, key.workspace().workspaceId()), backlogRate);
+      report(config, modelBefore, modelAfter, ingestSeconds, rows, edges(service, key.workspace().workspaceId()), backlogRate);
       System.out.printf("one store at a time into the %d-memory workspace (%d stores): 201 -> edges p50 %d ms, "
           + "p95 %d ms, max %d ms%n%n", MEMORIES, QUIET_STORES, pct(quiet, 50), pct(quiet, 95), pct(quiet, 100));
     }
@@ -190,8 +192,9 @@ class IngestBenchmark {
     return out;
   }
 
-  private static void report(AppConfig config, double modelAlone, double ingestSeconds, List<Row> rows, List<Row> edges,
+  private static void report(AppConfig config, double modelBefore, double modelAfter, double ingestSeconds, List<Row> rows, List<Row> edges,
                              double backlogRate) {
+    double modelAlone = (modelBefore + modelAfter) / 2;
     OffsetDateTime first = rows.stream().map(r -> r.getOffsetDateTime("created_at")).min(OffsetDateTime::compareTo)
         .orElseThrow();
     OffsetDateTime lastEmbedded = rows.stream().map(r -> r.getOffsetDateTime("embedded_at"))
@@ -204,7 +207,7 @@ class IngestBenchmark {
         === Ingest benchmark: %d memories through POST /api/v1/memories/store, embedded PostgreSQL (PGlite) ===
         machine: %d cores; model %s, %d embedding thread(s), batches of %d; %d requests in flight
         HTTP ingest:               %6.1f s  (%.0f stores/s)
-        model alone, same texts:   %6.1f embeddings/s
+        model alone, same texts:   %6.1f embeddings/s (mean of %.1f before and %.1f after the pipeline)
         pipeline through a backlog (re-embed of all, with discovery): %6.1f embeddings/s = %.0f %% of the model alone
         pipeline while ingesting (first 201 to last embedding):      %6.1f embeddings/s (bounded by the ingest rate)
         201 -> embedding stored:   p50 %6d ms   p95 %6d ms   max %6d ms
@@ -212,7 +215,8 @@ class IngestBenchmark {
         edges: %s
         """,
         rows.size(), Runtime.getRuntime().availableProcessors(), config.embeddingModel(), config.embeddingThreads(),
-        config.embeddingBatchSize(), IN_FLIGHT, ingestSeconds, rows.size() / ingestSeconds, modelAlone,
+        config.embeddingBatchSize(), IN_FLIGHT, ingestSeconds, rows.size() / ingestSeconds, modelAlone, modelBefore,
+        modelAfter,
         backlogRate, 100 * backlogRate / modelAlone, pipeline,
         pct(toEmbedding, 50), pct(toEmbedding, 95), pct(toEmbedding, 100),
         pct(toEdges, 50), pct(toEdges, 95), pct(toEdges, 100),

@@ -38,6 +38,13 @@ class RelationshipDiscoveryTest {
     return new JsonObject().put("title", text[0]).put("narrative", text[1]);
   }
 
+  /** Stores the memories and waits until the workers have embedded and linked them all. */
+  private static List<String> storeSettled(Api api, String[]... texts) {
+    List<String> ids = java.util.Arrays.stream(texts).map(t -> api.store(memory(t)).getString("memory_id")).toList();
+    Jobs.awaitSettled(ids, java.time.Duration.ofSeconds(60));
+    return ids;
+  }
+
   private static Set<String> targets(JsonObject detail, String field, String type) {
     Set<String> out = new HashSet<>();
     for (Object o : detail.getJsonArray(field)) {
@@ -53,12 +60,11 @@ class RelationshipDiscoveryTest {
   @Test
   void memories_on_one_topic_become_similar_to_each_other_and_an_off_topic_one_does_not() {
     Api api = Api.newWorkspace("similar");
-    String a = api.store(memory(POOLING.get(0))).getString("memory_id");
-    String b = api.store(memory(POOLING.get(1))).getString("memory_id");
-    String c = api.store(memory(POOLING.get(2))).getString("memory_id");
-    String lunch = api.store(memory(OFF_TOPIC)).getString("memory_id");
-
-    Jobs.awaitSettled(a, b, c, lunch);
+    List<String> ids = storeSettled(api, POOLING.get(0), POOLING.get(1), POOLING.get(2), OFF_TOPIC);
+    String a = ids.get(0);
+    String b = ids.get(1);
+    String c = ids.get(2);
+    String lunch = ids.get(3);
 
     for (String id : List.of(a, b, c)) {
       JsonObject detail = api.get("/memories/" + id).bodyAsJsonObject();
@@ -80,11 +86,11 @@ class RelationshipDiscoveryTest {
   @Test
   void related_answers_similar_memories_best_first_above_the_threshold() {
     Api api = Api.newWorkspace("related");
-    String a = api.store(memory(POOLING.get(0))).getString("memory_id");
-    String b = api.store(memory(POOLING.get(1))).getString("memory_id");
-    String c = api.store(memory(POOLING.get(2))).getString("memory_id");
-    String lunch = api.store(memory(OFF_TOPIC)).getString("memory_id");
-    Jobs.awaitSettled(a, b, c, lunch);
+    List<String> ids = storeSettled(api, POOLING.get(0), POOLING.get(1), POOLING.get(2), OFF_TOPIC);
+    String a = ids.get(0);
+    String b = ids.get(1);
+    String c = ids.get(2);
+    String lunch = ids.get(3);
 
     JsonArray byDefault = api.get("/memories/" + a + "/related").bodyAsJsonArray();
     JsonArray related = api.get("/memories/" + a + "/related?similarity_threshold=0.6").bodyAsJsonArray();

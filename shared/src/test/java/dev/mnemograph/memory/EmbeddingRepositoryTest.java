@@ -1,10 +1,7 @@
 package dev.mnemograph.memory;
 
-import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.db.Database;
+import dev.mnemograph.db.TestDatabase;
 import dev.mnemograph.workspace.WorkspaceRepository;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -13,9 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,22 +19,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Changing the embedding model never leaves vectors of two models side by side. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddingRepositoryTest {
-  private Vertx vertx;
-  private Database db;
+  private TestDatabase db;
   private Pool pool;
 
   @BeforeAll
   void database() {
-    vertx = Vertx.vertx();
-    Path dir = Path.of("target", "test-data", "embeddings-" + UUID.randomUUID());
-    db = Database.open(vertx, AppConfig.fromJson(new JsonObject().put(AppConfig.DATA_DIR, dir.toString()))).await();
+    db = TestDatabase.start("embeddings");
     pool = db.pool();
   }
 
   @AfterAll
   void close() {
     db.close();
-    vertx.close().await();
   }
 
   private static String vector(float value) {

@@ -1,9 +1,6 @@
 package dev.mnemograph.search;
 
-import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.db.Database;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import dev.mnemograph.db.TestDatabase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
@@ -11,11 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,15 +30,12 @@ class VectorSearchTest {
   private static final int K = 10;
   private static final int QUERIES = 20;
 
-  private Vertx vertx;
-  private Database db;
+  private TestDatabase db;
   private Pool pool;
 
   @BeforeAll
   void tableOfTenThousandVectors() {
-    vertx = Vertx.vertx();
-    Path dir = Path.of("target", "test-data", "vectors-" + UUID.randomUUID());
-    db = Database.open(vertx, AppConfig.fromJson(new JsonObject().put(AppConfig.DATA_DIR, dir.toString()))).await();
+    db = TestDatabase.start("vectors");
     pool = db.pool();
     long started = System.nanoTime();
     pool.query("""
@@ -64,7 +56,6 @@ class VectorSearchTest {
   @AfterAll
   void close() {
     db.close();
-    vertx.close().await();
   }
 
   /** The exact answer, by brute force over the workspace's rows (no index can serve this ordering). */

@@ -70,7 +70,9 @@ public final class JobWorker {
         return Future.succeededFuture(false);
       }
       Future<Void> ran = handler.batched() ? runBatch(handler, jobs) : runEach(handler, jobs, 0);
-      return ran.map(true);
+      // A job may have queued work of another kind (embed queues discovery): wake its idle lanes now
+      // rather than at the next poll.
+      return ran.onComplete(r -> wake()).map(true);
     });
   }
 

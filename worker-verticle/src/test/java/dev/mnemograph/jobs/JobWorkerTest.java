@@ -1,14 +1,11 @@
 package dev.mnemograph.jobs;
 
-import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.db.Database;
+import dev.mnemograph.db.TestDatabase;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.NewMemory;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -18,11 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -41,17 +36,14 @@ class JobWorkerTest {
   private static final JobSettings SETTINGS =
       new JobSettings(Duration.ofSeconds(1), 3, Duration.ofMillis(50), Duration.ofMillis(200));
 
-  private Vertx vertx;
-  private Database db;
+  private TestDatabase db;
   private Pool pool;
   private JobQueue queue;
   private String workspaceId;
 
   @BeforeAll
   void database() {
-    vertx = Vertx.vertx();
-    Path dir = Path.of("target", "test-data", "jobs-" + UUID.randomUUID());
-    db = Database.open(vertx, AppConfig.fromJson(new JsonObject().put(AppConfig.DATA_DIR, dir.toString()))).await();
+    db = TestDatabase.start("jobs");
     pool = db.pool();
     queue = new JobQueue(pool, SETTINGS);
     NewApiKey ws = new WorkspaceRepository(pool).createWorkspace("jobs", "test").await();
@@ -61,7 +53,6 @@ class JobWorkerTest {
   @AfterAll
   void close() {
     db.close();
-    vertx.close().await();
   }
 
   @BeforeEach
@@ -83,7 +74,7 @@ class JobWorkerTest {
   /** Wakes the worker on its own event loop until the condition holds (the service polls the same way). */
   private void runUntil(JobWorker worker, Predicate<Void> done) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    var context = vertx.getOrCreateContext();
+    var context = db.vertx().getOrCreateContext();
     while (!done.test(null)) {
       context.runOnContext(v -> worker.wake());
       if (System.nanoTime() > deadline) {
