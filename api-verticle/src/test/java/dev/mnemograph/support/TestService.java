@@ -16,8 +16,13 @@ import java.util.UUID;
 /**
  * One real service for the whole test JVM: embedded PostgreSQL (PGlite), HTTP on a free port, the real
  * event bus. Test classes share it and keep apart by each making its own workspaces.
+ *
+ * <p>With {@value #DATABASE_URL_ENV} set, the same tests run against that PostgreSQL instead, through a
+ * pool of several connections (what production looks like; see .ci/run).
  */
 public final class TestService {
+  public static final String DATABASE_URL_ENV = "MNEMOGRAPH_TEST_DATABASE_URL";
+
   /** Short leases and retries, so that tests of dead workers and failing jobs finish in seconds. */
   public static final JobSettings JOBS = new JobSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(200),
       Duration.ofSeconds(1));
@@ -34,6 +39,7 @@ public final class TestService {
       AppConfig config = AppConfig.fromJson(new JsonObject()
           .put(AppConfig.HTTP_PORT, 0)
           .put(AppConfig.DATA_DIR, dataDir.toString())
+          .put(AppConfig.DATABASE_URL, System.getenv().getOrDefault(DATABASE_URL_ENV, ""))
           .put(AppConfig.JOB_POLL_INTERVAL_MS, 250));
       service = Mnemograph.start(config, JOBS);
       http = WebClient.create(service.vertx(), new WebClientOptions()
