@@ -137,6 +137,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Matcher m = READY.matcher(line);
         if (!ready.isDone() && m.find()) {
           ready.complete(Integer.parseInt(m.group(1)));
+        } else if (line.contains(" LOG: ") && !line.contains("recover")) {
+          pglite.debug(line);   // start-up chatter; crash recovery stays visible
         } else {
           pglite.info(line);
         }
