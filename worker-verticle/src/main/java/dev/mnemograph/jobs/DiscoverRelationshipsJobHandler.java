@@ -4,6 +4,7 @@ import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.search.Neighbour;
 import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.List;
  * sharing concepts. Manual edges are left alone.
  */
 public final class DiscoverRelationshipsJobHandler implements JobHandler {
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+
   private final Pool pool;
   private final RelationshipRepository relationships;
   private final VectorSearch vectors;
@@ -46,6 +49,12 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
 
   @Override
   public Future<Void> run(List<Job> jobs, String workerId) {
+    return discover(jobs, workerId).recover(e -> e instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
+        ? discover(jobs, workerId)   // a memory it was linking to was deleted meanwhile; a second look no longer sees it
+        : Future.failedFuture(e));
+  }
+
+  private Future<Void> discover(List<Job> jobs, String workerId) {
     Job job = jobs.get(0);
     return pool.withTransaction(conn -> VectorSearch.embeddingOf(conn, job.workspaceId(), job.memoryId())
         .compose(vector -> vector == null || maxPerMethod == 0 ? Future.succeededFuture(List.<Neighbour>of())
