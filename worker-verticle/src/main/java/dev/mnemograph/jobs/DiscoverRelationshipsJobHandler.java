@@ -22,14 +22,22 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
   private final VectorSearch vectors;
   private final double similarityThreshold;
   private final int maxPerMethod;
+  private final int lanes;
 
+  /** @param lanes jobs run at once: 1 on the single-session embedded database, more on a pool */
   public DiscoverRelationshipsJobHandler(Pool pool, RelationshipRepository relationships, VectorSearch vectors,
-                                         double similarityThreshold, int maxPerMethod) {
+                                         double similarityThreshold, int maxPerMethod, int lanes) {
     this.pool = pool;
     this.relationships = relationships;
     this.vectors = vectors;
     this.similarityThreshold = similarityThreshold;
     this.maxPerMethod = maxPerMethod;
+    this.lanes = lanes;
+  }
+
+  @Override
+  public int lanes() {
+    return lanes;
   }
 
   @Override
