@@ -19,6 +19,11 @@ public final class JobQueue {
       INSERT INTO job (workspace_id, kind, memory_id) VALUES ($1, $2, $3)
       ON CONFLICT (kind, memory_id) WHERE status = 'pending' DO NOTHING""";
 
+  private static final String ENQUEUE_ALL = """
+      INSERT INTO job (workspace_id, kind, memory_id)
+      SELECT workspace_id, $1, memory_id FROM unnest($2::text[], $3::text[]) AS t(workspace_id, memory_id)
+      ON CONFLICT (kind, memory_id) WHERE status = 'pending' DO NOTHING""";
+
   private static final String CLAIM = """
       UPDATE job SET status = 'running', attempts = attempts + 1, locked_by = $1,
                      lease_until = now() + make_interval(secs => $4)
@@ -73,14 +78,16 @@ public final class JobQueue {
     return client.preparedQuery(ENQUEUE).execute(Tuple.of(workspaceId, kind.dbName(), memoryId)).mapEmpty();
   }
 
-  /** Enqueues one job per memory, as a batch on the given client. */
-  public static Future<Void> enqueueAll(SqlClient client, List<Job> jobs, JobKind kind) {
-    if (jobs.isEmpty()) {
+  /** Enqueues one job of the kind for each (workspace, memory) pair, in one statement on the given client. */
+  public static Future<Void> enqueueAll(SqlClient client, JobKind kind, List<String> workspaceIds,
+                                        List<String> memoryIds) {
+    if (memoryIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> rows = new ArrayList<>(jobs.size());
-    jobs.forEach(j -> rows.add(Tuple.of(j.workspaceId(), kind.dbName(), j.memoryId())));
-    return client.preparedQuery(ENQUEUE).executeBatch(rows).mapEmpty();
+    return client.preparedQuery(ENQUEUE_ALL)
+        .execute(Tuple.of(kind.dbName()).addArrayOfString(workspaceIds.toArray(String[]::new))
+            .addArrayOfString(memoryIds.toArray(String[]::new)))
+        .mapEmpty();
   }
 
   public Future<List<Job>> claim(String workerId, JobKind kind, int limit) {

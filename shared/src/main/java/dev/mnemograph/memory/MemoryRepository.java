@@ -93,10 +93,6 @@ public final class MemoryRepository {
         .map(rows -> Memory.of(rows.iterator().next()));
   }
 
-  public Future<Memory> get(String workspaceId, String memoryId) {
-    return get(pool, workspaceId, memoryId);
-  }
-
   /** The memory, or a failed future with {@link NotFoundException}. */
   public Future<Memory> get(SqlClient client, String workspaceId, String memoryId) {
     return client.preparedQuery(FIND).execute(Tuple.of(workspaceId, memoryId))

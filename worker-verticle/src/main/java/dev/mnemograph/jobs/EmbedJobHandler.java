@@ -61,13 +61,10 @@ public final class EmbedJobHandler implements JobHandler {
               : embeddingPool.executeBlocking(() -> embedder.embedAll(texts), false);
           return vectors.compose(v -> pool.withTransaction(conn ->
               EmbeddingRepository.store(conn, memories, v, embedder.modelName())
-                  .compose(x -> JobQueue.enqueueAll(conn, discoveryJobs(memories), JobKind.DISCOVER_RELATIONSHIPS))
+                  .compose(x -> JobQueue.enqueueAll(conn, JobKind.DISCOVER_RELATIONSHIPS,
+                      memories.stream().map(MemoryText::workspaceId).toList(),
+                      memories.stream().map(MemoryText::memoryId).toList()))
                   .compose(x -> JobQueue.complete(conn, jobs, workerId))));
         });
-  }
-
-  private static List<Job> discoveryJobs(List<MemoryText> memories) {
-    return memories.stream().map(m -> new Job(0, m.workspaceId(), JobKind.DISCOVER_RELATIONSHIPS, m.memoryId(), 0))
-        .toList();
   }
 }
