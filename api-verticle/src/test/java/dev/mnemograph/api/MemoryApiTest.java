@@ -212,6 +212,26 @@ class MemoryApiTest {
   }
 
   @Test
+  void batch_delete_succeeds_while_the_workers_are_embedding_and_linking_the_same_memories() {
+    // Alike memories, deleted at once: the workers are writing their vectors and edges as the delete runs,
+    // and on a real PostgreSQL pool the two lock the same rows in different orders.
+    Api racing = Api.newWorkspace("racing");
+    for (int round = 0; round < 8; round++) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        ids.add(racing.store(referenceExample()).getString("memory_id"));
+      }
+
+      HttpResponse<Buffer> res = racing.post("/memories/batch-delete",
+          new JsonObject().put("memory_ids", new JsonArray(ids)));
+
+      assertEquals(200, res.statusCode(), res.bodyAsString());
+      assertEquals(12, res.bodyAsJsonObject().getInteger("deleted_count"));
+    }
+    assertEquals(0, racing.list("").size());
+  }
+
+  @Test
   void batch_delete_takes_100_ids_and_rejects_101() {
     List<String> hundred = new ArrayList<>();
     for (int i = 0; i < 100; i++) {

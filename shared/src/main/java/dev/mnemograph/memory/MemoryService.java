@@ -1,5 +1,6 @@
 package dev.mnemograph.memory;
 
+import dev.mnemograph.db.Transactions;
 import dev.mnemograph.error.ConflictException;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.jobs.JobKind;
@@ -32,7 +33,7 @@ public final class MemoryService {
   }
 
   public Future<Memory> store(String workspaceId, NewMemory m) {
-    return pool.withTransaction(conn -> memories.insert(conn, workspaceId, m)
+    return Transactions.run(pool, conn -> memories.insert(conn, workspaceId, m)
         .compose(stored -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, stored.memoryId()).map(stored)));
   }
 
@@ -57,7 +58,7 @@ public final class MemoryService {
    * A text change re-embeds (and so re-links) the memory; a change of source files alone only re-links it.
    */
   public Future<Memory> update(String workspaceId, String memoryId, MemoryChanges changes) {
-    return pool.withTransaction(conn -> memories.update(conn, workspaceId, memoryId, changes)
+    return Transactions.run(pool, conn -> memories.update(conn, workspaceId, memoryId, changes)
         .compose(updated -> {
           if (changes.changesEmbeddedText()) {
             return JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, memoryId).map(updated);
@@ -73,7 +74,7 @@ public final class MemoryService {
    * Memories similar to this one, best first, as {@code {memory, score}}; empty while it has no embedding.
    */
   public Future<JsonArray> related(String workspaceId, String memoryId, int limit, double threshold) {
-    return pool.withTransaction(conn -> memories.get(conn, workspaceId, memoryId)
+    return Transactions.run(pool, conn -> memories.get(conn, workspaceId, memoryId)
         .compose(source -> VectorSearch.embeddingOf(conn, workspaceId, memoryId))
         .compose(vector -> vector == null ? Future.succeededFuture(List.<Neighbour>of())
             : vectors.nearest(conn, workspaceId, vector, memoryId, limit))
@@ -100,7 +101,8 @@ public final class MemoryService {
       return Future.failedFuture(new InvalidRequestException(List.of("body", "target_memory_id"),
           "A memory cannot have a relationship with itself.", "value_error"));
     }
-    return pool.withTransaction(conn -> memories.get(conn, workspaceId, sourceId)
+    return Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, workspaceId)
+        .compose(v -> memories.get(conn, workspaceId, sourceId))
         .compose(s -> memories.get(conn, workspaceId, targetId))
         .compose(t -> relationships.addManual(conn, workspaceId, sourceId, targetId, type, confidence,
             bidirectional, context))
@@ -110,11 +112,13 @@ public final class MemoryService {
   }
 
   public Future<Void> delete(String workspaceId, String memoryId) {
-    return pool.withTransaction(conn -> memories.delete(conn, workspaceId, memoryId));
+    return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
+        .compose(v -> memories.delete(conn, workspaceId, memoryId)));
   }
 
   public Future<Integer> deleteMany(String workspaceId, List<String> memoryIds) {
-    return pool.withTransaction(conn -> memories.deleteMany(conn, workspaceId, memoryIds));
+    return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
+        .compose(v -> memories.deleteMany(conn, workspaceId, memoryIds)));
   }
 
   public Future<Memory> recordAccess(String workspaceId, String memoryId) {

@@ -1,10 +1,11 @@
 package dev.mnemograph.jobs;
 
+import dev.mnemograph.db.Transactions;
 import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.memory.WorkspaceLock;
 import dev.mnemograph.search.Neighbour;
 import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
@@ -15,8 +16,6 @@ import java.util.List;
  * sharing concepts. Manual edges are left alone.
  */
 public final class DiscoverRelationshipsJobHandler implements JobHandler {
-  private static final String FOREIGN_KEY_VIOLATION = "23503";
-
   private final Pool pool;
   private final RelationshipRepository relationships;
   private final VectorSearch vectors;
@@ -55,16 +54,12 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
     return false;
   }
 
+  /** Holds the workspace's linking lock, so a memory it links to cannot be deleted under it. */
   @Override
   public Future<Void> run(List<Job> jobs, String workerId) {
-    return discover(jobs, workerId).recover(e -> e instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
-        ? discover(jobs, workerId)   // a memory it was linking to was deleted meanwhile; a second look no longer sees it
-        : Future.failedFuture(e));
-  }
-
-  private Future<Void> discover(List<Job> jobs, String workerId) {
     Job job = jobs.get(0);
-    return pool.withTransaction(conn -> VectorSearch.embeddingOf(conn, job.workspaceId(), job.memoryId())
+    return Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, job.workspaceId())
+        .compose(v -> VectorSearch.embeddingOf(conn, job.workspaceId(), job.memoryId()))
         .compose(vector -> vector == null || maxPerMethod == 0 ? Future.succeededFuture(List.<Neighbour>of())
             : vectors.nearest(conn, job.workspaceId(), vector, job.memoryId(), maxPerMethod))
         .compose(near -> relationships.replaceDiscovered(conn, job.workspaceId(), job.memoryId(),

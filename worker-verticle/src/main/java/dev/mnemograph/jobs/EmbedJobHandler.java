@@ -1,9 +1,11 @@
 package dev.mnemograph.jobs;
 
+import dev.mnemograph.db.Transactions;
 import dev.mnemograph.embedding.Embedder;
 import dev.mnemograph.embedding.EmbeddingText;
 import dev.mnemograph.memory.EmbeddingRepository;
 import dev.mnemograph.memory.MemoryText;
+import dev.mnemograph.memory.WorkspaceLock;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.Pool;
@@ -59,8 +61,9 @@ public final class EmbedJobHandler implements JobHandler {
               .map(m -> EmbeddingText.of(m.title(), m.narrative(), m.concepts(), m.tags())).toList();
           Future<List<String>> vectors = texts.isEmpty() ? Future.succeededFuture(List.of())
               : embeddingPool.executeBlocking(() -> embedder.embedAll(texts), false);
-          return vectors.compose(v -> pool.withTransaction(conn ->
-              EmbeddingRepository.store(conn, memories, v, embedder.modelName())
+          return vectors.compose(v -> Transactions.run(pool, conn ->
+              WorkspaceLock.forLinking(conn, memories.stream().map(MemoryText::workspaceId).toList())
+                  .compose(x -> EmbeddingRepository.store(conn, memories, v, embedder.modelName()))
                   .compose(x -> JobQueue.enqueueAll(conn, JobKind.DISCOVER_RELATIONSHIPS,
                       memories.stream().map(MemoryText::workspaceId).toList(),
                       memories.stream().map(MemoryText::memoryId).toList()))
