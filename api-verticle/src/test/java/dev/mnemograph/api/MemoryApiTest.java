@@ -85,9 +85,17 @@ class MemoryApiTest {
 
   @Test
   void get_with_include_related_adds_the_related_list() {
-    JsonObject m = api.get("/memories/" + newMemory() + "?include_related=true").bodyAsJsonObject();
+    Api api = Api.newWorkspace("related");
+    String a = api.store(referenceExample()).getString("memory_id");
+    String b = api.store(referenceExample()).getString("memory_id");
+    Jobs.awaitSettled(a, b);
 
-    assertEquals(new JsonArray(), m.getJsonArray("related_memories"));
+    JsonArray related = api.get("/memories/" + a + "?include_related=true").bodyAsJsonObject()
+        .getJsonArray("related_memories");
+
+    assertEquals(1, related.size());
+    assertEquals(b, related.getJsonObject(0).getJsonObject("memory").getString("memory_id"));
+    assertTrue(related.getJsonObject(0).getDouble("score") > 0.99);
   }
 
   @Test
