@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,7 +66,6 @@ class EmbeddedRestartTest {
     pb.environment().put("MNEMOGRAPH_HTTP_PORT", Integer.toString(port));
     pb.environment().remove("MNEMOGRAPH_DATABASE_URL");
     Process p = pb.start();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
     StringBuilder output = new StringBuilder();
     Thread reader = new Thread(() -> {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -75,19 +73,35 @@ class EmbeddedRestartTest {
           synchronized (output) {
             output.append(line).append('\n');
           }
-          if (line.startsWith("Mnemograph is ready")) {
-            ready.complete(null);
-          }
         }
       } catch (IOException ignored) {
         // the process is gone
       }
-      ready.completeExceptionally(new AssertionError("service exited before it was ready:\n" + output));
     });
     reader.setDaemon(true);
     reader.start();
-    ready.orTimeout(120, TimeUnit.SECONDS).join();
-    return p;
+    // As a script would: wait until the service answers, then use it (the key file must be there by then).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        reader.join(5_000);
+        synchronized (output) {
+          throw new AssertionError("service exited before it answered:\n" + output);
+        }
+      }
+      try {
+        HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+            .build(), HttpResponse.BodyHandlers.discarding());
+        if (health.statusCode() == 200) {
+          return p;
+        }
+      } catch (IOException notListeningYet) {
+        // keep waiting
+      }
+      Thread.sleep(100);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("service did not answer within 120 s");
   }
 
   private HttpResponse<String> send(int port, String key, HttpRequest.Builder request, String path)

@@ -14,33 +14,41 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * First start: creates the workspace "default" with a key, prints the key and keeps it in
- * {@code <data dir>/default-api-key} (owner-only). Later starts print the same key from that file.
- * Printed to the console, never to a log.
+ * First start: creates the workspace "default" with a key and keeps the key in
+ * {@code <data dir>/default-api-key} (owner-only). Later starts find the same key in that file. Runs before
+ * the API listens, so a client that waits for the service to answer can read the file. The key is printed
+ * to the console, never to a log.
+ *
+ * @param createdWorkspaceId the workspace made by this start, else null
+ * @param key the default workspace's key, null when it is unknown (workspaces exist, the file does not hold a
+ *            valid key)
  */
-final class DefaultWorkspace {
+record DefaultWorkspace(String createdWorkspaceId, String key, Path keyFile) {
   static final String NAME = "default";
   static final String KEY_FILE = "default-api-key";
 
-  private DefaultWorkspace() {
-  }
-
-  static void announce(WorkspaceRepository workspaces, AppConfig config, int port, PrintStream out) {
+  static DefaultWorkspace prepare(WorkspaceRepository workspaces, AppConfig config) {
     Path keyFile = config.dataDir().resolve(KEY_FILE);
     Optional<Workspace> existing = workspaces.findWorkspace(NAME).await();
     if (existing.isEmpty() && workspaces.firstWorkspace().await().isEmpty()) {
       NewApiKey created = workspaces.createWorkspace(NAME, NAME).await();
       writeOwnerOnly(keyFile, created.key());
-      out.printf("%nCreated workspace '%s' (%s).%n", NAME, created.workspace().workspaceId());
-      printKey(out, created.key(), keyFile, config, port);
-    } else if (Files.isReadable(keyFile) && workspaces.workspaceOfKey(read(keyFile)).await().isPresent()) {
-      printKey(out, read(keyFile), keyFile, config, port);
-    } else {
-      out.printf("%nWorkspaces exist. Create a key with: java -jar mnemograph.jar key create <workspace>%n");
+      return new DefaultWorkspace(created.workspace().workspaceId(), created.key(), keyFile);
     }
+    if (Files.isReadable(keyFile) && workspaces.workspaceOfKey(read(keyFile)).await().isPresent()) {
+      return new DefaultWorkspace(null, read(keyFile), keyFile);
+    }
+    return new DefaultWorkspace(null, null, keyFile);
   }
 
-  private static void printKey(PrintStream out, String key, Path keyFile, AppConfig config, int port) {
+  void print(PrintStream out, AppConfig config, int port) {
+    if (createdWorkspaceId != null) {
+      out.printf("%nCreated workspace '%s' (%s).%n", NAME, createdWorkspaceId);
+    }
+    if (key == null) {
+      out.printf("%nWorkspaces exist. Create a key with: java -jar mnemograph.jar key create <workspace>%n");
+      return;
+    }
     out.printf("API key: %s%n(kept in %s)%n", key, keyFile);
     out.printf("Try:  curl -H 'Authorization: Token %s' http://%s:%d/api/v1/memories/%n%n",
         key, config.httpHost(), port);
