@@ -64,7 +64,7 @@ class StoreMemoryApiTest {
     assertEquals(0, m.getInteger("access_count"));
     assertEquals(false, m.getBoolean("is_consolidated"));
     assertNull(m.getValue("updated_at"));
-    assertTrue(m.getString("created_at").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"),
+    assertTrue(m.getString("created_at").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z"),
         m.getString("created_at"));
   }
 

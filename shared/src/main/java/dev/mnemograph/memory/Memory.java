@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,9 @@ public record Memory(
     OffsetDateTime updatedAt) {
 
   /** The columns {@link #of(Row)} reads, in a form to put after SELECT or RETURNING. */
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
   public static final String COLUMNS = """
       id, memory_id, workspace_id, title, narrative, memory_type, tags, concepts, source_files,
       importance_score, confidence_score, pagerank_score, community_label, access_count, retrieval_count,
@@ -96,9 +100,13 @@ public record Memory(
         .put("updated_at", timestamp(updatedAt));
   }
 
-  /** UTC, ISO-8601, with a Z: {@code 2026-03-20T09:00:00.123456Z}. */
+  /**
+   * UTC, ISO-8601, with a Z and always six fraction digits ({@code 2026-03-20T09:00:00.120000Z}): fixed
+   * width, so timestamps sort as strings (ISO_INSTANT drops trailing zeros, and "…00.12Z" sorted after
+   * "…00.123Z").
+   */
   public static String timestamp(OffsetDateTime t) {
-    return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.toInstant());
+    return t == null ? null : TIMESTAMP.format(t);
   }
 
   private static List<String> list(String[] values) {
