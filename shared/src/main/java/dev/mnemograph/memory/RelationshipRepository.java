@@ -5,7 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,44 +21,63 @@ public final class RelationshipRepository {
   public static final String CONCEPT_OVERLAP = "concept_overlap";
   public static final String MANUAL = "manual";
 
+  /** The discovered edges touching any of the memories ($1 workspaces, $2 memories, parallel). */
   private static final String DELETE_DISCOVERED = """
-      DELETE FROM memory_relationship
-      WHERE workspace_id = $1 AND (source_memory_id = $2 OR target_memory_id = $2)
-        AND discovery_method IN ('embedding_similarity', 'file_overlap', 'concept_overlap')""";
+      DELETE FROM memory_relationship r
+      USING unnest($1::text[], $2::text[]) AS j(workspace_id, memory_id)
+      WHERE r.workspace_id = j.workspace_id
+        AND (r.source_memory_id = j.memory_id OR r.target_memory_id = j.memory_id)
+        AND r.discovery_method IN ('embedding_similarity', 'file_overlap', 'concept_overlap')""";
 
-  /** similar_to in both directions, confidence = cosine similarity. */
+  /**
+   * similar_to in both directions, confidence = cosine similarity; one row per (memory, neighbour) in the
+   * parallel arrays. Two memories of a batch that found each other give the same pair twice: kept once.
+   */
   private static final String INSERT_SIMILAR = """
       INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
                                        discovery_method, confidence, is_bidirectional)
-      SELECT $1, e.source, e.target, 'similar_to', 'embedding_similarity', least(1, greatest(0, n.similarity)), true
-      FROM unnest($3::text[], $4::float8[]) AS n(memory_id, similarity),
-           LATERAL (VALUES ($2, n.memory_id), (n.memory_id, $2)) AS e(source, target)
+      SELECT DISTINCT ON (e.source, e.target)
+             n.workspace_id, e.source, e.target, 'similar_to', 'embedding_similarity',
+             least(1, greatest(0, n.similarity)), true
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[])
+             AS n(workspace_id, memory_id, neighbour_id, similarity),
+           LATERAL (VALUES (n.memory_id, n.neighbour_id), (n.neighbour_id, n.memory_id)) AS e(source, target)
+      ORDER BY e.source, e.target, n.similarity DESC
       ON CONFLICT (source_memory_id, target_memory_id, relationship_type, discovery_method)
         DO UPDATE SET confidence = EXCLUDED.confidence""";
 
   /**
-   * Overlap of a list column (source_files or concepts) with the memory's own: one edge to each of the
-   * {@code $3} memories sharing the most (Jaccard), pointing from the newer memory to the older, so that
-   * re-discovering either end gives the same edge.
+   * Overlap of a list column (source_files or concepts) with each memory's own ($1 workspaces, $2 memories,
+   * parallel): one edge to each of the {@code $3} memories sharing the most (Jaccard), pointing from the
+   * newer memory to the older, so that re-discovering either end gives the same edge.
    */
   private static final String INSERT_OVERLAP = """
-      WITH me AS (SELECT memory_id, created_at, %1$s AS items FROM memory
-                  WHERE workspace_id = $1 AND memory_id = $2 AND cardinality(%1$s) > 0),
+      WITH me AS (
+        SELECT m.workspace_id, m.memory_id, m.created_at, m.%1$s AS items
+        FROM unnest($1::text[], $2::text[]) AS j(workspace_id, memory_id)
+        JOIN memory m ON m.workspace_id = j.workspace_id AND m.memory_id = j.memory_id
+        WHERE cardinality(m.%1$s) > 0),
       shared AS (
-        SELECT o.memory_id, o.created_at,
-               cardinality(ARRAY(SELECT unnest(me.items) INTERSECT SELECT unnest(o.%1$s)))::float8
-               / cardinality(ARRAY(SELECT unnest(me.items) UNION SELECT unnest(o.%1$s))) AS overlap
-        FROM memory o, me
-        WHERE o.workspace_id = $1 AND o.memory_id <> $2 AND o.%1$s && me.items
-        ORDER BY overlap DESC, o.created_at DESC
-        LIMIT $3)
+        SELECT me.workspace_id, me.memory_id AS me_id, me.created_at AS me_created,
+               s.memory_id AS other_id, s.created_at AS other_created, s.overlap
+        FROM me CROSS JOIN LATERAL (
+          SELECT o.memory_id, o.created_at,
+                 cardinality(ARRAY(SELECT unnest(me.items) INTERSECT SELECT unnest(o.%1$s)))::float8
+                 / cardinality(ARRAY(SELECT unnest(me.items) UNION SELECT unnest(o.%1$s))) AS overlap
+          FROM memory o
+          WHERE o.workspace_id = me.workspace_id AND o.memory_id <> me.memory_id AND o.%1$s && me.items
+          ORDER BY overlap DESC, o.created_at DESC
+          LIMIT $3) s),
+      edges AS (
+        SELECT workspace_id, overlap,
+               CASE WHEN (me_created, me_id) > (other_created, other_id) THEN me_id ELSE other_id END AS source,
+               CASE WHEN (me_created, me_id) > (other_created, other_id) THEN other_id ELSE me_id END AS target
+        FROM shared)
       INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
                                        discovery_method, confidence, is_bidirectional)
-      SELECT $1,
-             CASE WHEN (me.created_at, me.memory_id) > (s.created_at, s.memory_id) THEN me.memory_id ELSE s.memory_id END,
-             CASE WHEN (me.created_at, me.memory_id) > (s.created_at, s.memory_id) THEN s.memory_id ELSE me.memory_id END,
-             '%2$s', '%3$s', s.overlap, %4$s
-      FROM shared s, me
+      SELECT DISTINCT ON (source, target) workspace_id, source, target, '%2$s', '%3$s', overlap, %4$s
+      FROM edges
+      ORDER BY source, target, overlap DESC
       ON CONFLICT (source_memory_id, target_memory_id, relationship_type, discovery_method)
         DO UPDATE SET confidence = EXCLUDED.confidence""";
 
@@ -72,16 +93,37 @@ public final class RelationshipRepository {
       ON CONFLICT (source_memory_id, target_memory_id, relationship_type, discovery_method) DO NOTHING
       RETURNING\s""" + Relationship.COLUMNS;
 
-  /** Replaces the memory's discovered edges (manual edges stay); call it in the job's transaction. */
-  public Future<Integer> replaceDiscovered(SqlClient conn, String workspaceId, String memoryId,
-                                          List<Neighbour> similar, int maxPerMethod) {
-    String[] ids = similar.stream().map(Neighbour::memoryId).toArray(String[]::new);
-    Double[] scores = similar.stream().map(Neighbour::similarity).toArray(Double[]::new);
-    Tuple overlapArgs = Tuple.of(workspaceId, memoryId, maxPerMethod);
-    return conn.preparedQuery(DELETE_DISCOVERED).execute(Tuple.of(workspaceId, memoryId))
-        .compose(v -> similar.isEmpty() ? Future.succeededFuture(0)
+  /**
+   * Replaces the discovered edges of the given memories (parallel lists; manual edges stay), in the job's
+   * transaction. {@code similar} holds each memory's neighbours to link as similar_to. Done for a batch at
+   * once, the result does not depend on the order of the memories: two of them that are each other's
+   * neighbour stay linked if either found the other. Answers how many edges were written.
+   */
+  public Future<Integer> replaceDiscovered(SqlClient conn, List<String> workspaceIds, List<String> memoryIds,
+                                          Map<String, List<Neighbour>> similar, int maxPerMethod) {
+    String[] workspaces = workspaceIds.toArray(String[]::new);
+    String[] memories = memoryIds.toArray(String[]::new);
+    List<String> pairWorkspaces = new ArrayList<>();
+    List<String> pairMemories = new ArrayList<>();
+    List<String> pairNeighbours = new ArrayList<>();
+    List<Double> pairSimilarities = new ArrayList<>();
+    for (int i = 0; i < memoryIds.size(); i++) {
+      for (Neighbour n : similar.getOrDefault(memoryIds.get(i), List.of())) {
+        pairWorkspaces.add(workspaceIds.get(i));
+        pairMemories.add(memoryIds.get(i));
+        pairNeighbours.add(n.memoryId());
+        pairSimilarities.add(n.similarity());
+      }
+    }
+    Tuple overlapArgs = Tuple.tuple().addArrayOfString(workspaces).addArrayOfString(memories).addInteger(maxPerMethod);
+    return conn.preparedQuery(DELETE_DISCOVERED)
+        .execute(Tuple.tuple().addArrayOfString(workspaces).addArrayOfString(memories))
+        .compose(v -> pairMemories.isEmpty() ? Future.succeededFuture(0)
             : conn.preparedQuery(INSERT_SIMILAR)
-                .execute(Tuple.of(workspaceId, memoryId).addArrayOfString(ids).addArrayOfDouble(scores))
+                .execute(Tuple.tuple().addArrayOfString(pairWorkspaces.toArray(String[]::new))
+                    .addArrayOfString(pairMemories.toArray(String[]::new))
+                    .addArrayOfString(pairNeighbours.toArray(String[]::new))
+                    .addArrayOfDouble(pairSimilarities.toArray(Double[]::new)))
                 .map(r -> r.rowCount()))
         .compose(n -> conn.preparedQuery(INSERT_FILE_OVERLAP).execute(overlapArgs).map(r -> n + r.rowCount()))
         .compose(n -> conn.preparedQuery(INSERT_CONCEPT_OVERLAP).execute(overlapArgs).map(r -> n + r.rowCount()));

@@ -5,7 +5,14 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Nearest memories of one workspace by cosine similarity, never coming up short.
@@ -43,7 +50,32 @@ public final class VectorSearch {
       SET LOCAL hnsw.ef_search = 400;
       SET LOCAL hnsw.max_scan_tuples = 200000""";
 
+  /** How many of each workspace's memories are embedded, counting up to $2 (enough to choose a path). */
+  private static final String COUNT_EMBEDDED_EACH = """
+      SELECT w.workspace_id,
+             (SELECT count(*) FROM (SELECT 1 FROM memory m WHERE m.workspace_id = w.workspace_id
+                                      AND m.embedding IS NOT NULL LIMIT $2) c)
+      FROM unnest($1::text[]) AS w(workspace_id)""";
+
+  /**
+   * The exact path for several memories at once, each against its own workspace. "+ 0" makes the ordering
+   * an expression no index can serve, so the planner cannot swap in the global HNSW index.
+   */
+  private static final String EXACT_EACH = """
+      SELECT m.memory_id, n.memory_id, n.similarity
+      FROM unnest($1::text[], $2::text[]) AS j(workspace_id, memory_id)
+      JOIN memory m ON m.workspace_id = j.workspace_id AND m.memory_id = j.memory_id AND m.embedding IS NOT NULL
+      CROSS JOIN LATERAL (
+        SELECT o.memory_id, 1 - (o.embedding <=> m.embedding) AS similarity
+        FROM memory o
+        WHERE o.workspace_id = m.workspace_id AND o.embedding IS NOT NULL AND o.memory_id <> m.memory_id
+        ORDER BY (o.embedding <=> m.embedding) + 0
+        LIMIT $3) n""";
+
   private static final String EMBEDDING_OF = "SELECT embedding::text FROM memory WHERE workspace_id = $1 AND memory_id = $2";
+
+  private static final Comparator<Neighbour> BEST_FIRST =
+      Comparator.comparingDouble(Neighbour::similarity).reversed().thenComparing(Neighbour::memoryId);
 
   private final int exactScanMaxRows;
 
@@ -55,6 +87,58 @@ public final class VectorSearch {
   public static Future<String> embeddingOf(SqlConnection conn, String workspaceId, String memoryId) {
     return conn.preparedQuery(EMBEDDING_OF).execute(Tuple.of(workspaceId, memoryId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /**
+   * For each of the given memories (parallel lists), up to {@code k} memories of its own workspace nearest
+   * to it, best first, keyed by memory id; a memory without an embedding has no entry. Workspaces on the
+   * exact path are answered by one statement for all their memories, the others memory by memory.
+   */
+  public Future<Map<String, List<Neighbour>>> nearestToEach(SqlConnection conn, List<String> workspaceIds,
+                                                           List<String> memoryIds, int k) {
+    return conn.preparedQuery(COUNT_EMBEDDED_EACH)
+        .execute(Tuple.tuple().addArrayOfString(new TreeSet<>(workspaceIds).toArray(String[]::new))
+            .addInteger(exactScanMaxRows + 1))
+        .compose(counts -> {
+          Set<String> exact = new HashSet<>();
+          counts.forEach(r -> {
+            if (r.getLong(1) <= exactScanMaxRows) {
+              exact.add(r.getString(0));
+            }
+          });
+          List<String> exactWorkspaces = new ArrayList<>();
+          List<String> exactMemories = new ArrayList<>();
+          Map<String, String> indexed = new LinkedHashMap<>();   // memory -> workspace
+          for (int i = 0; i < memoryIds.size(); i++) {
+            if (exact.contains(workspaceIds.get(i))) {
+              exactWorkspaces.add(workspaceIds.get(i));
+              exactMemories.add(memoryIds.get(i));
+            } else {
+              indexed.put(memoryIds.get(i), workspaceIds.get(i));
+            }
+          }
+          Map<String, List<Neighbour>> out = new HashMap<>();
+          Future<Void> chain = exactMemories.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery(EXACT_EACH).execute(Tuple.tuple()
+                      .addArrayOfString(exactWorkspaces.toArray(String[]::new))
+                      .addArrayOfString(exactMemories.toArray(String[]::new)).addInteger(k))
+                  .map(rows -> {
+                    rows.forEach(r -> out.computeIfAbsent(r.getString(0), id -> new ArrayList<>())
+                        .add(new Neighbour(r.getString(1), r.getDouble(2))));
+                    out.values().forEach(list -> list.sort(BEST_FIRST));
+                    return null;
+                  });
+          for (Map.Entry<String, String> e : indexed.entrySet()) {
+            chain = chain.compose(v -> embeddingOf(conn, e.getValue(), e.getKey()))
+                .compose(vector -> vector == null ? Future.succeededFuture()
+                    : nearest(conn, e.getValue(), vector, e.getKey(), k)
+                        .map(near -> {
+                          out.put(e.getKey(), near);
+                          return null;
+                        }));
+          }
+          return chain.map(out);
+        });
   }
 
   /**

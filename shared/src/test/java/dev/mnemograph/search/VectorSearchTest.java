@@ -8,8 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,6 +104,40 @@ class VectorSearchTest {
 
     System.out.printf("VectorSearchTest: recall@10 through the HNSW index with iterative scan: %.3f%n", recall);
     assertTrue(recall >= 0.95, "recall@10 " + recall);
+  }
+
+  @Test
+  void several_memories_at_once_each_get_their_own_workspace_s_nearest() {
+    List<String> workspaceIds = new ArrayList<>();
+    List<String> memoryIds = new ArrayList<>();
+    for (int q = 0; q < QUERIES; q++) {
+      int workspace = q * 7 % WORKSPACES + 1;
+      workspaceIds.add("ws-vs" + String.format("%09d", workspace));
+      memoryIds.add("mem-vs" + String.format("%012d", workspace - 1 + WORKSPACES * (q % PER_WORKSPACE + 1)));
+    }
+
+    assertEquals(1.0, recallOfEach(new VectorSearch(5_000), workspaceIds, memoryIds), "the exact path");
+    double indexed = recallOfEach(new VectorSearch(0), workspaceIds, memoryIds);
+    assertTrue(indexed >= 0.95, "recall@10 through the index " + indexed);
+  }
+
+  private double recallOfEach(VectorSearch search, List<String> workspaceIds, List<String> memoryIds) {
+    Map<String, List<Neighbour>> got = pool.withTransaction(conn -> conn.query(FORCE_INDEX).execute()
+        .compose(v -> search.nearestToEach(conn, workspaceIds, memoryIds, K))).await();
+    double found = 0;
+    for (int q = 0; q < memoryIds.size(); q++) {
+      String workspaceId = workspaceIds.get(q);
+      String memoryId = memoryIds.get(q);
+      List<Neighbour> near = got.get(memoryId);
+      assertEquals(K, near.size(), "min(k, rows in the workspace) rows, never fewer");
+      for (int i = 1; i < near.size(); i++) {
+        assertTrue(near.get(i - 1).similarity() >= near.get(i).similarity(), "best first");
+      }
+      String vector = pool.withTransaction(conn -> VectorSearch.embeddingOf(conn, workspaceId, memoryId)).await();
+      Set<String> truth = new HashSet<>(exact(workspaceId, vector, memoryId));
+      found += near.stream().filter(n -> truth.contains(n.memoryId())).count() / (double) K;
+    }
+    return found / memoryIds.size();
   }
 
   @Test

@@ -8,12 +8,14 @@ import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Replaces a memory's discovered edges in one transaction: similar_to to its nearest memories above the
- * similarity threshold (both directions), references to those sharing source files, related_to to those
- * sharing concepts. Manual edges are left alone.
+ * Replaces memories' discovered edges, a claimed batch per transaction: similar_to to each one's nearest
+ * memories above the similarity threshold (both directions), references to those sharing source files,
+ * related_to to those sharing concepts. Manual edges are left alone.
  */
 public final class DiscoverRelationshipsJobHandler implements JobHandler {
   private final Pool pool;
@@ -21,22 +23,26 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
   private final VectorSearch vectors;
   private final double similarityThreshold;
   private final int maxPerMethod;
-  private final int lanes;
+  private final boolean singleSession;
 
-  /** @param lanes jobs run at once: 1 on the single-session embedded database, more on a pool */
+  /**
+   * @param singleSession whether the database is one session shared by everything (the embedded one): then
+   *                      one batch at a time, and none while embedding has a backlog
+   */
   public DiscoverRelationshipsJobHandler(Pool pool, RelationshipRepository relationships, VectorSearch vectors,
-                                         double similarityThreshold, int maxPerMethod, int lanes) {
+                                         double similarityThreshold, int maxPerMethod, boolean singleSession) {
     this.pool = pool;
     this.relationships = relationships;
     this.vectors = vectors;
     this.similarityThreshold = similarityThreshold;
     this.maxPerMethod = maxPerMethod;
-    this.lanes = lanes;
+    this.singleSession = singleSession;
   }
 
+  /** Discovery is all SQL: on a real PostgreSQL two batches run side by side. */
   @Override
   public int lanes() {
-    return lanes;
+    return singleSession ? 1 : 2;
   }
 
   @Override
@@ -51,19 +57,39 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
 
   @Override
   public boolean batched() {
-    return false;
+    return true;
   }
 
-  /** Holds the workspace's linking lock, so a memory it links to cannot be deleted under it. */
+  /**
+   * On the single-session embedded database every statement of ours delays the vectors the model is waiting
+   * to store, and the model is the scarce resource through a burst: edges follow once the backlog is
+   * embedded. A real PostgreSQL has room for both.
+   */
+  @Override
+  public JobKind waitsForBacklogOf() {
+    return singleSession ? JobKind.EMBED : null;
+  }
+
+  /**
+   * All claimed jobs in one transaction: a few set-based statements instead of several per memory. Holds
+   * the workspaces' linking lock, so a memory it links to cannot be deleted under it.
+   */
   @Override
   public Future<Void> run(List<Job> jobs, String workerId) {
-    Job job = jobs.get(0);
-    return Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, job.workspaceId())
-        .compose(v -> VectorSearch.embeddingOf(conn, job.workspaceId(), job.memoryId()))
-        .compose(vector -> vector == null || maxPerMethod == 0 ? Future.succeededFuture(List.<Neighbour>of())
-            : vectors.nearest(conn, job.workspaceId(), vector, job.memoryId(), maxPerMethod))
-        .compose(near -> relationships.replaceDiscovered(conn, job.workspaceId(), job.memoryId(),
-            near.stream().filter(n -> n.similarity() >= similarityThreshold).toList(), maxPerMethod))
+    List<String> workspaceIds = jobs.stream().map(Job::workspaceId).toList();
+    List<String> memoryIds = jobs.stream().map(Job::memoryId).toList();
+    return Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, workspaceIds)
+        .compose(v -> maxPerMethod == 0 ? Future.succeededFuture(Map.<String, List<Neighbour>>of())
+            : vectors.nearestToEach(conn, workspaceIds, memoryIds, maxPerMethod))
+        .compose(near -> relationships.replaceDiscovered(conn, workspaceIds, memoryIds, aboveThreshold(near),
+            maxPerMethod))
         .compose(n -> JobQueue.complete(conn, jobs, workerId)));
+  }
+
+  private Map<String, List<Neighbour>> aboveThreshold(Map<String, List<Neighbour>> near) {
+    Map<String, List<Neighbour>> kept = new HashMap<>();
+    near.forEach((memoryId, neighbours) -> kept.put(memoryId,
+        neighbours.stream().filter(n -> n.similarity() >= similarityThreshold).toList()));
+    return kept;
   }
 }

@@ -25,5 +25,13 @@ public interface JobHandler {
     return 1;
   }
 
+  /**
+   * A kind whose backlog this one waits out, or null. While that kind's last claim came back full, this
+   * kind claims nothing: both need the same database, and the other kind's work is the scarcer.
+   */
+  default JobKind waitsForBacklogOf() {
+    return null;
+  }
+
   Future<Void> run(List<Job> jobs, String workerId);
 }

@@ -5,8 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Claims jobs from the queue and runs them until none are due. Each kind has its own lanes, so that one
@@ -21,6 +23,8 @@ public final class JobWorker {
   private final String workerId;
   private final List<JobHandler> handlers;
   private final Map<JobKind, Integer> busyLanes = new EnumMap<>(JobKind.class);
+  /** Kinds whose last claim came back full: more are waiting. */
+  private final Set<JobKind> backlogged = EnumSet.noneOf(JobKind.class);
   private boolean stopped;
 
   public JobWorker(JobQueue queue, String workerId, List<JobHandler> handlers) {
@@ -39,7 +43,7 @@ public final class JobWorker {
       return;
     }
     for (JobHandler handler : handlers) {
-      while (busyLanes.getOrDefault(handler.kind(), 0) < handler.lanes()) {
+      while (!waitingOutBacklog(handler) && busyLanes.getOrDefault(handler.kind(), 0) < handler.lanes()) {
         busyLanes.merge(handler.kind(), 1, Integer::sum);
         drain(handler).onComplete(r -> {
           busyLanes.merge(handler.kind(), -1, Integer::sum);
@@ -63,9 +67,21 @@ public final class JobWorker {
     return runOnce(handler).compose(found -> found && !stopped ? drain(handler) : Future.succeededFuture());
   }
 
+  private boolean waitingOutBacklog(JobHandler handler) {
+    return handler.waitsForBacklogOf() != null && backlogged.contains(handler.waitsForBacklogOf());
+  }
+
   /** Claims and runs one batch of the handler's kind; answers whether there was any. */
   private Future<Boolean> runOnce(JobHandler handler) {
+    if (waitingOutBacklog(handler)) {
+      return Future.succeededFuture(false);   // woken again when that backlog is gone
+    }
     return queue.claim(workerId, handler.kind(), handler.claimLimit()).compose(jobs -> {
+      if (jobs.size() == handler.claimLimit()) {
+        backlogged.add(handler.kind());
+      } else if (backlogged.remove(handler.kind())) {
+        wake();   // lanes waiting out this kind's backlog may go
+      }
       if (jobs.isEmpty()) {
         return Future.succeededFuture(false);
       }

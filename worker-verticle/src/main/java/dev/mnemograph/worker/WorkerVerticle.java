@@ -38,8 +38,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
-  /** Discovery is all SQL: on a real PostgreSQL two run side by side; PGlite is one session anyway. */
-  private static final int DISCOVERY_LANES_ON_A_POOL = 2;
 
   private final AppConfig config;
   private final Pool pool;
@@ -71,7 +69,7 @@ public final class WorkerVerticle extends VerticleBase {
               new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize()),
               new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,
                   config.similarityThreshold(), config.maxSimilarNeighbours(),
-                  config.embeddedDatabase() ? 1 : DISCOVERY_LANES_ON_A_POOL)));
+                  config.embeddedDatabase())));
           vertx.setPeriodic(1, config.jobPollInterval().toMillis(), id -> worker.wake());
           vertx.setPeriodic(60_000, id -> queue.sweep()
               .onSuccess(parked -> {

@@ -156,6 +156,54 @@ class JobWorkerTest {
   }
 
   @Test
+  void a_kind_that_waits_for_another_s_backlog_runs_once_that_backlog_is_done() {
+    List<String> memories = List.of(enqueueForNewMemory(), enqueueForNewMemory(), enqueueForNewMemory(),
+        enqueueForNewMemory(), enqueueForNewMemory(), enqueueForNewMemory());
+    List<String> ran = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    JobHandler embed = handler(2, true, jobs -> {
+      ran.add("embed");
+      // Like the real embedding handler: a finished embedding queues the memory's discovery.
+      return pool.withTransaction(conn -> JobQueue.enqueueAll(conn, JobKind.DISCOVER_RELATIONSHIPS,
+              jobs.stream().map(Job::workspaceId).toList(), jobs.stream().map(Job::memoryId).toList())
+          .compose(v -> JobQueue.complete(conn, jobs, "worker-c")));
+    });
+    JobHandler discover = new JobHandler() {
+      @Override
+      public JobKind kind() {
+        return JobKind.DISCOVER_RELATIONSHIPS;
+      }
+
+      @Override
+      public int claimLimit() {
+        return 16;
+      }
+
+      @Override
+      public boolean batched() {
+        return true;
+      }
+
+      @Override
+      public JobKind waitsForBacklogOf() {
+        return JobKind.EMBED;
+      }
+
+      @Override
+      public Future<Void> run(List<Job> jobs, String workerId) {
+        ran.add("discover " + jobs.size());
+        return complete(jobs, workerId);
+      }
+    };
+    JobWorker worker = new JobWorker(queue, "worker-c", List.of(embed, discover));
+
+    runUntil(worker, v -> pool.query("SELECT count(*) FROM job WHERE status <> 'done'").execute().await()
+        .iterator().next().getLong(0) == 0);
+
+    assertEquals(List.of("embed", "embed", "embed", "discover " + memories.size()), ran,
+        "discovery waits while embedding claims full batches, then takes all of it at once");
+  }
+
+  @Test
   void a_job_whose_worker_died_is_finished_by_another_claim_once_its_lease_runs_out() {
     String memoryId = enqueueForNewMemory();
     List<Job> taken = queue.claim("worker-that-dies", JobKind.EMBED, 10).await();
