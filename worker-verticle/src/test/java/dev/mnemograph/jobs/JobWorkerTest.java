@@ -89,10 +89,20 @@ class JobWorkerTest {
   }
 
   private JobHandler handler(int claimLimit, boolean batched, java.util.function.Function<List<Job>, Future<Void>> run) {
+    return handler(JobKind.EMBED, null, claimLimit, batched, run);
+  }
+
+  private JobHandler handler(JobKind kind, JobKind waitsFor, int claimLimit, boolean batched,
+                             java.util.function.Function<List<Job>, Future<Void>> run) {
     return new JobHandler() {
       @Override
       public JobKind kind() {
-        return JobKind.EMBED;
+        return kind;
+      }
+
+      @Override
+      public JobKind waitsForBacklogOf() {
+        return waitsFor;
       }
 
       @Override
@@ -167,33 +177,10 @@ class JobWorkerTest {
               jobs.stream().map(Job::workspaceId).toList(), jobs.stream().map(Job::memoryId).toList())
           .compose(v -> JobQueue.complete(conn, jobs, "worker-c")));
     });
-    JobHandler discover = new JobHandler() {
-      @Override
-      public JobKind kind() {
-        return JobKind.DISCOVER_RELATIONSHIPS;
-      }
-
-      @Override
-      public int claimLimit() {
-        return 16;
-      }
-
-      @Override
-      public boolean batched() {
-        return true;
-      }
-
-      @Override
-      public JobKind waitsForBacklogOf() {
-        return JobKind.EMBED;
-      }
-
-      @Override
-      public Future<Void> run(List<Job> jobs, String workerId) {
-        ran.add("discover " + jobs.size());
-        return complete(jobs, workerId);
-      }
-    };
+    JobHandler discover = handler(JobKind.DISCOVER_RELATIONSHIPS, JobKind.EMBED, 16, true, jobs -> {
+      ran.add("discover " + jobs.size());
+      return complete(jobs, "worker-c");
+    });
     JobWorker worker = new JobWorker(queue, "worker-c", List.of(embed, discover));
 
     runUntil(worker, v -> pool.query("SELECT count(*) FROM job WHERE status <> 'done'").execute().await()
