@@ -75,9 +75,7 @@ public final class MemoryService {
    */
   public Future<JsonArray> related(String workspaceId, String memoryId, int limit, double threshold) {
     return Transactions.run(pool, conn -> memories.get(conn, workspaceId, memoryId)
-        .compose(source -> VectorSearch.embeddingOf(conn, workspaceId, memoryId))
-        .compose(vector -> vector == null ? Future.succeededFuture(List.<Neighbour>of())
-            : vectors.nearest(conn, workspaceId, vector, memoryId, limit))
+        .compose(source -> vectors.nearestTo(conn, workspaceId, memoryId, limit))
         .compose(near -> {
           List<Neighbour> kept = near.stream().filter(n -> n.similarity() >= threshold).toList();
           return memories.getAll(conn, workspaceId, kept.stream().map(Neighbour::memoryId).toList())

@@ -20,25 +20,15 @@ import java.util.TreeSet;
  * <p>The HNSW index covers the whole table; filtering its candidates by workspace afterwards can return
  * far fewer rows than asked for (measured here: 0.42 of 10 for a workspace holding 1 % of the rows). So:
  * <ul>
- *   <li>a workspace with at most {@code exactScanMaxRows} embedded memories is scanned exactly (the
- *       candidates are materialised first, so the planner cannot swap in the global index): exact results,
- *       a few milliseconds for thousands of rows;</li>
+ *   <li>a workspace with at most {@code exactScanMaxRows} embedded memories is scanned exactly (ordered by
+ *       an expression no index can serve, so the planner cannot swap in the global index): exact results,
+ *       a few milliseconds for thousands of rows, one statement for any number of memories;</li>
  *   <li>a larger one uses the index with pgvector 0.8's iterative scan in strict order, which keeps
  *       scanning the graph until enough rows of the workspace are found.</li>
  * </ul>
  * Both run inside the caller's transaction (the index settings are {@code SET LOCAL}).
  */
 public final class VectorSearch {
-  private static final String COUNT_EMBEDDED = """
-      SELECT count(*) FROM (SELECT 1 FROM memory WHERE workspace_id = $1 AND embedding IS NOT NULL LIMIT $2) c""";
-
-  private static final String EXACT = """
-      WITH candidates AS MATERIALIZED (
-        SELECT memory_id, embedding FROM memory
-        WHERE workspace_id = $1 AND embedding IS NOT NULL AND memory_id <> $3)
-      SELECT memory_id, 1 - (embedding <=> $2::vector) AS similarity
-      FROM candidates ORDER BY embedding <=> $2::vector LIMIT $4""";
-
   private static final String INDEXED = """
       SELECT memory_id, 1 - (embedding <=> $2::vector) AS similarity
       FROM memory
@@ -128,10 +118,13 @@ public final class VectorSearch {
                     out.values().forEach(list -> list.sort(BEST_FIRST));
                     return null;
                   });
+          if (!indexed.isEmpty()) {
+            chain = chain.compose(v -> conn.query(ITERATIVE_SCAN).execute()).mapEmpty();
+          }
           for (Map.Entry<String, String> e : indexed.entrySet()) {
             chain = chain.compose(v -> embeddingOf(conn, e.getValue(), e.getKey()))
                 .compose(vector -> vector == null ? Future.succeededFuture()
-                    : nearest(conn, e.getValue(), vector, e.getKey(), k)
+                    : nearestByIndex(conn, e.getValue(), vector, e.getKey(), k)
                         .map(near -> {
                           out.put(e.getKey(), near);
                           return null;
@@ -141,17 +134,15 @@ public final class VectorSearch {
         });
   }
 
-  /**
-   * Up to {@code k} memories of the workspace nearest to {@code vector}, best first, leaving out
-   * {@code excludeMemoryId} (may be null). Call it inside a transaction.
-   */
-  public Future<List<Neighbour>> nearest(SqlConnection conn, String workspaceId, String vector,
-                                         String excludeMemoryId, int k) {
-    Tuple args = Tuple.of(workspaceId, vector, excludeMemoryId == null ? "" : excludeMemoryId, k);
-    return conn.preparedQuery(COUNT_EMBEDDED).execute(Tuple.of(workspaceId, exactScanMaxRows + 1))
-        .compose(rows -> rows.iterator().next().getLong(0) <= exactScanMaxRows
-            ? conn.preparedQuery(EXACT).execute(args)
-            : conn.query(ITERATIVE_SCAN).execute().compose(v -> conn.preparedQuery(INDEXED).execute(args)))
+  /** {@link #nearestToEach} for one memory: empty while it has no embedding. */
+  public Future<List<Neighbour>> nearestTo(SqlConnection conn, String workspaceId, String memoryId, int k) {
+    return nearestToEach(conn, List.of(workspaceId), List.of(memoryId), k)
+        .map(near -> near.getOrDefault(memoryId, List.of()));
+  }
+
+  private static Future<List<Neighbour>> nearestByIndex(SqlConnection conn, String workspaceId, String vector,
+                                                       String memoryId, int k) {
+    return conn.preparedQuery(INDEXED).execute(Tuple.of(workspaceId, vector, memoryId, k))
         .map(rows -> {
           List<Neighbour> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(new Neighbour(r.getString(0), r.getDouble(1))));

@@ -76,7 +76,7 @@ class VectorSearchTest {
       String memoryId = "mem-vs" + String.format("%012d", workspace - 1 + WORKSPACES * (q % PER_WORKSPACE + 1));
       String vector = pool.withTransaction(conn -> VectorSearch.embeddingOf(conn, workspaceId, memoryId)).await();
       List<Neighbour> got = pool.withTransaction(conn -> conn.query(forceIndex ? FORCE_INDEX : "SELECT 1").execute()
-          .compose(v -> search.nearest(conn, workspaceId, vector, memoryId, K))).await();
+          .compose(v -> search.nearestTo(conn, workspaceId, memoryId, K))).await();
       assertEquals(K, got.size(), "min(k, rows in the workspace) rows, never fewer");
       Set<String> truth = new HashSet<>(exact(workspaceId, vector, memoryId));
       found += got.stream().filter(n -> truth.contains(n.memoryId())).count() / (double) K;
