@@ -35,10 +35,9 @@ record DefaultWorkspace(String createdWorkspaceId, String key, Path keyFile) {
       writeOwnerOnly(keyFile, created.key());
       return new DefaultWorkspace(created.workspace().workspaceId(), created.key(), keyFile);
     }
-    if (Files.isReadable(keyFile) && workspaces.workspaceOfKey(read(keyFile)).await().isPresent()) {
-      return new DefaultWorkspace(null, read(keyFile), keyFile);
-    }
-    return new DefaultWorkspace(null, null, keyFile);
+    String stored = Files.isReadable(keyFile) ? read(keyFile) : null;
+    boolean valid = stored != null && workspaces.workspaceOfKey(stored).await().isPresent();
+    return new DefaultWorkspace(null, valid ? stored : null, keyFile);
   }
 
   void print(PrintStream out, AppConfig config, int port) {

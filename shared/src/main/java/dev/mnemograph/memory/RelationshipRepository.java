@@ -16,11 +16,6 @@ import java.util.Optional;
  * of an edge in the edge's own workspace.
  */
 public final class RelationshipRepository {
-  public static final String EMBEDDING_SIMILARITY = "embedding_similarity";
-  public static final String FILE_OVERLAP = "file_overlap";
-  public static final String CONCEPT_OVERLAP = "concept_overlap";
-  public static final String MANUAL = "manual";
-
   /** The discovered edges touching any of the memories ($1 workspaces, $2 memories, parallel). */
   private static final String DELETE_DISCOVERED = """
       DELETE FROM memory_relationship r
@@ -82,9 +77,9 @@ public final class RelationshipRepository {
         DO UPDATE SET confidence = EXCLUDED.confidence""";
 
   private static final String INSERT_FILE_OVERLAP =
-      INSERT_OVERLAP.formatted("source_files", "references", FILE_OVERLAP, "false");
+      INSERT_OVERLAP.formatted("source_files", "references", "file_overlap", "false");
   private static final String INSERT_CONCEPT_OVERLAP =
-      INSERT_OVERLAP.formatted("concepts", "related_to", CONCEPT_OVERLAP, "true");
+      INSERT_OVERLAP.formatted("concepts", "related_to", "concept_overlap", "true");
 
   private static final String INSERT_MANUAL = """
       INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,

@@ -61,13 +61,12 @@ public final class EmbedJobHandler implements JobHandler {
               .map(m -> EmbeddingText.of(m.title(), m.narrative(), m.concepts(), m.tags())).toList();
           Future<List<String>> vectors = texts.isEmpty() ? Future.succeededFuture(List.of())
               : embeddingPool.executeBlocking(() -> embedder.embedAll(texts), false);
-          return vectors.compose(v -> Transactions.run(pool, conn ->
-              WorkspaceLock.forLinking(conn, memories.stream().map(MemoryText::workspaceId).toList())
-                  .compose(x -> EmbeddingRepository.store(conn, memories, v, embedder.modelName()))
-                  .compose(x -> JobQueue.enqueueAll(conn, JobKind.DISCOVER_RELATIONSHIPS,
-                      memories.stream().map(MemoryText::workspaceId).toList(),
-                      memories.stream().map(MemoryText::memoryId).toList()))
-                  .compose(x -> JobQueue.complete(conn, jobs, workerId))));
+          List<String> workspaceIds = memories.stream().map(MemoryText::workspaceId).toList();
+          List<String> memoryIds = memories.stream().map(MemoryText::memoryId).toList();
+          return vectors.compose(v -> Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, workspaceIds)
+              .compose(x -> EmbeddingRepository.store(conn, memories, v, embedder.modelName()))
+              .compose(x -> JobQueue.enqueueAll(conn, JobKind.DISCOVER_RELATIONSHIPS, workspaceIds, memoryIds))
+              .compose(x -> JobQueue.complete(conn, jobs, workerId))));
         });
   }
 }
