@@ -26,11 +26,15 @@ public final class ApiRouter {
   private final Vertx vertx;
   private final WorkspaceRepository workspaces;
   private final MemoryHandler memories;
+  private final SearchHandler search;
+  private final WorkspaceHandler workspace;
 
-  public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories) {
+  public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories, SearchHandler search) {
     this.vertx = vertx;
     this.workspaces = workspaces;
     this.memories = memories;
+    this.search = search;
+    this.workspace = new WorkspaceHandler(workspaces);
   }
 
   /** operationId → handler; every operation of the contract must be here. */
@@ -46,6 +50,10 @@ public final class ApiRouter {
     h.put(Operations.RECORD_MEMORY_RETRIEVAL, memories::recordRetrieval);
     h.put(Operations.GET_RELATED_MEMORIES, memories::related);
     h.put(Operations.ADD_RELATIONSHIP, memories::addRelationship);
+    h.put(Operations.SEARCH_MEMORIES, search::search);
+    h.put(Operations.GET_MEMORY_INDEX, memories::index);
+    h.put(Operations.GET_MEMORY_TIMELINE, memories::timeline);
+    h.put(Operations.GET_WORKSPACE, workspace::get);
     return h;
   }
 

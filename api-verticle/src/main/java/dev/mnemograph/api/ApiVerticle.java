@@ -4,6 +4,10 @@ import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.search.HybridRanking;
+import dev.mnemograph.search.QueryEmbeddings;
+import dev.mnemograph.search.SearchRepository;
+import dev.mnemograph.search.SearchService;
 import dev.mnemograph.search.VectorSearch;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
@@ -28,10 +32,13 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, config.retentionDays()),
-        new RelationshipRepository(), new VectorSearch(config.exactScanMaxRows()));
+    MemoryRepository memoryRepository = new MemoryRepository(pool, config.retentionDays());
+    MemoryService memories = new MemoryService(pool, memoryRepository, new RelationshipRepository(),
+        new VectorSearch(config.exactScanMaxRows()));
+    SearchService search = new SearchService(pool, new SearchRepository(config.exactScanMaxRows()), memoryRepository,
+        new QueryEmbeddings(vertx.eventBus(), config.queryEmbeddingTimeout()), HybridRanking.DEFAULT);
     ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool),
-        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()));
+        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search));
     return router.build()
         .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> {

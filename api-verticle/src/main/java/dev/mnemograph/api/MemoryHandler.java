@@ -3,10 +3,12 @@ package dev.mnemograph.api;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.memory.Memory;
 import dev.mnemograph.memory.MemoryChanges;
+import dev.mnemograph.memory.MemoryIndexEntry;
 import dev.mnemograph.memory.MemoryListQuery;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.NewMemory;
 import dev.mnemograph.memory.Relationship;
+import dev.mnemograph.search.SearchResult;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
@@ -20,6 +22,7 @@ import io.vertx.openapi.validation.ValidatedRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The memory operations: reads the request the contract has already validated, calls the
@@ -30,6 +33,7 @@ public final class MemoryHandler {
   static final double DEFAULT_RELATED_THRESHOLD = 0.75;
   /** How many similar memories include_related=true appends. */
   static final int INCLUDED_RELATED = 5;
+  static final int DEFAULT_TIMELINE_DAYS = 7;
 
   private final MemoryService memories;
   private final EventBus bus;
@@ -60,11 +64,7 @@ public final class MemoryHandler {
         integer(q, "offset", 0),
         Optional.ofNullable(string(q, "ordering")).orElse(MemoryListQuery.DEFAULT_ORDERING),
         bool(q, "pruning_candidates"));
-    respond(rc, 200, memories.list(TokenAuth.workspaceId(rc), query).map(list -> {
-      JsonArray out = new JsonArray();
-      list.forEach(m -> out.add(m.toJson()));
-      return out;
-    }));
+    respond(rc, 200, memories.list(TokenAuth.workspaceId(rc), query).map(list -> array(list, Memory::toJson)));
   }
 
   void get(RoutingContext rc) {
@@ -73,7 +73,7 @@ public final class MemoryHandler {
     Future<JsonObject> detail = memories.detail(ws, id);
     if (bool(validated(rc).getQuery(), "include_related")) {
       detail = detail.compose(d -> memories.related(ws, id, INCLUDED_RELATED, similarityThreshold)
-          .map(related -> d.put("related_memories", related)));
+          .map(related -> d.put("related_memories", array(related, SearchResult::toJson))));
     }
     respond(rc, 200, detail);
   }
@@ -81,7 +81,23 @@ public final class MemoryHandler {
   void related(RoutingContext rc) {
     Map<String, RequestParameter> q = validated(rc).getQuery();
     respond(rc, 200, memories.related(TokenAuth.workspaceId(rc), memoryId(rc),
-        integer(q, "limit", DEFAULT_RELATED_LIMIT), decimal(q, "similarity_threshold", DEFAULT_RELATED_THRESHOLD)));
+            integer(q, "limit", DEFAULT_RELATED_LIMIT), decimal(q, "similarity_threshold", DEFAULT_RELATED_THRESHOLD))
+        .map(related -> array(related, SearchResult::toJson)));
+  }
+
+  void index(RoutingContext rc) {
+    Map<String, RequestParameter> q = validated(rc).getQuery();
+    respond(rc, 200, memories.index(TokenAuth.workspaceId(rc), Optional.ofNullable(string(q, "memory_type")),
+            integer(q, "limit", MemoryListQuery.DEFAULT_LIMIT), integer(q, "offset", 0))
+        .map(entries -> array(entries, MemoryIndexEntry::toJson)));
+  }
+
+  void timeline(RoutingContext rc) {
+    Map<String, RequestParameter> q = validated(rc).getQuery();
+    respond(rc, 200, memories.timeline(TokenAuth.workspaceId(rc), integer(q, "days", DEFAULT_TIMELINE_DAYS),
+            Optional.ofNullable(string(q, "memory_type")), integer(q, "limit", MemoryListQuery.DEFAULT_LIMIT),
+            integer(q, "offset", 0))
+        .map(list -> array(list, Memory::toJson)));
   }
 
   void addRelationship(RoutingContext rc) {
@@ -128,18 +144,24 @@ public final class MemoryHandler {
     bus.publish(Addresses.JOBS_READY, new JsonObject().put("memory_id", memoryId));
   }
 
-  private static void respond(RoutingContext rc, int status, Future<?> result) {
+  static void respond(RoutingContext rc, int status, Future<?> result) {
     result.onSuccess(json -> rc.response().setStatusCode(status)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(json instanceof JsonObject o ? o.encode() : ((JsonArray) json).encode()))
         .onFailure(rc::fail);
   }
 
-  private static ValidatedRequest validated(RoutingContext rc) {
+  private static <T> JsonArray array(List<T> items, Function<T, JsonObject> toJson) {
+    JsonArray out = new JsonArray();
+    items.forEach(i -> out.add(toJson.apply(i)));
+    return out;
+  }
+
+  static ValidatedRequest validated(RoutingContext rc) {
     return rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
   }
 
-  private static JsonObject body(RoutingContext rc) {
+  static JsonObject body(RoutingContext rc) {
     return validated(rc).getBody().getJsonObject();
   }
 
@@ -147,7 +169,7 @@ public final class MemoryHandler {
     return validated(rc).getPathParameters().get("memory_id").getString();
   }
 
-  private static List<String> strings(JsonObject body, String field) {
+  static List<String> strings(JsonObject body, String field) {
     List<String> values = stringsOrNull(body, field);
     return values == null ? List.of() : values;
   }

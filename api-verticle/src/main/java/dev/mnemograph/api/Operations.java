@@ -14,6 +14,10 @@ public final class Operations {
   public static final String RECORD_MEMORY_RETRIEVAL = "recordMemoryRetrieval";
   public static final String GET_RELATED_MEMORIES = "getRelatedMemories";
   public static final String ADD_RELATIONSHIP = "addRelationship";
+  public static final String SEARCH_MEMORIES = "searchMemories";
+  public static final String GET_MEMORY_INDEX = "getMemoryIndex";
+  public static final String GET_MEMORY_TIMELINE = "getMemoryTimeline";
+  public static final String GET_WORKSPACE = "getWorkspace";
 
   public static final String SECURITY_SCHEME = "tokenAuth";
   /** The contract, on the classpath (shipped from schema/ by the shared module). */

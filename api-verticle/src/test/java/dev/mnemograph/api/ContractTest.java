@@ -3,6 +3,10 @@ package dev.mnemograph.api;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.search.HybridRanking;
+import dev.mnemograph.search.QueryEmbeddings;
+import dev.mnemograph.search.SearchRepository;
+import dev.mnemograph.search.SearchService;
 import dev.mnemograph.search.VectorSearch;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
@@ -11,6 +15,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -26,7 +31,9 @@ class ContractTest {
     var pool = TestService.get().pool();
     ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool),
         new MemoryHandler(new MemoryService(pool, new MemoryRepository(pool, 90), new RelationshipRepository(),
-            new VectorSearch(100)), vertx.eventBus(), 0.75));
+            new VectorSearch(100)), vertx.eventBus(), 0.75),
+        new SearchHandler(new SearchService(pool, new SearchRepository(100), new MemoryRepository(pool, 90),
+            new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT)));
 
     Set<String> operations = new TreeSet<>();
     for (Operation op : contract.operations()) {

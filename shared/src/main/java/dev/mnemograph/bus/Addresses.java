@@ -1,12 +1,18 @@
 package dev.mnemograph.bus;
 
 /**
- * Event-bus addresses. Messages on them are hints and notifications; durable state lives in PostgreSQL.
- * Bodies are JsonObjects so that they cross a clustered event bus unchanged.
+ * Event-bus addresses. Messages on them are hints, notifications and stateless requests; durable state lives
+ * in PostgreSQL. Bodies are JsonObjects so that they cross a clustered event bus unchanged.
  */
 public final class Addresses {
   /** Published by the API after it committed work for the workers: "work is waiting". */
   public static final String JOBS_READY = "mnemograph.jobs.ready";
+
+  /**
+   * Request/reply: {@code {"text": "..."}} → {@code {"vector": "[...]", "model": "..."}}, the embedding of a
+   * search query, answered by a worker that has the model loaded (any one of them in a cluster).
+   */
+  public static final String EMBED_QUERY = "mnemograph.embedding.query";
 
   private Addresses() {
   }

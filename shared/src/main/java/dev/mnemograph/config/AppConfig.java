@@ -35,6 +35,7 @@ public record AppConfig(
     double similarityThreshold,
     int maxSimilarNeighbours,
     int exactScanMaxRows,
+    Duration queryEmbeddingTimeout,
     Duration jobPollInterval) {
 
   public static final String HTTP_HOST = "http.host";
@@ -51,6 +52,7 @@ public record AppConfig(
   public static final String SIMILARITY_THRESHOLD = "relationships.similarity-threshold";
   public static final String MAX_SIMILAR_NEIGHBOURS = "relationships.max-similar";
   public static final String EXACT_SCAN_MAX_ROWS = "search.exact-scan-max-rows";
+  public static final String QUERY_EMBEDDING_TIMEOUT_MS = "search.query-embedding-timeout-ms";
   public static final String JOB_POLL_INTERVAL_MS = "jobs.poll-interval-ms";
 
   static final String CONFIG_FILE_ENV = "MNEMOGRAPH_CONFIG";
@@ -73,6 +75,8 @@ public record AppConfig(
       .put(SIMILARITY_THRESHOLD, 0.65)
       .put(MAX_SIMILAR_NEIGHBOURS, 10)
       .put(EXACT_SCAN_MAX_ROWS, 5_000)
+      // a query embeds in ~5 ms; past this, search answers by keywords rather than wait
+      .put(QUERY_EMBEDDING_TIMEOUT_MS, 1_000)
       .put(JOB_POLL_INTERVAL_MS, 2_000);
 
   public AppConfig {
@@ -85,6 +89,9 @@ public record AppConfig(
     requireRange(EXACT_SCAN_MAX_ROWS, exactScanMaxRows, 0, 10_000_000);
     if (similarityThreshold < 0 || similarityThreshold > 1) {
       throw new IllegalArgumentException(SIMILARITY_THRESHOLD + " must be between 0 and 1, got " + similarityThreshold);
+    }
+    if (queryEmbeddingTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException(QUERY_EMBEDDING_TIMEOUT_MS + " must be at least 1");
     }
     if (jobPollInterval.toMillis() < 10) {
       throw new IllegalArgumentException(JOB_POLL_INTERVAL_MS + " must be at least 10");
@@ -139,6 +146,7 @@ public record AppConfig(
         decimal(c, SIMILARITY_THRESHOLD),
         integer(c, MAX_SIMILAR_NEIGHBOURS),
         integer(c, EXACT_SCAN_MAX_ROWS),
+        Duration.ofMillis(integer(c, QUERY_EMBEDDING_TIMEOUT_MS)),
         Duration.ofMillis(integer(c, JOB_POLL_INTERVAL_MS)));
   }
 

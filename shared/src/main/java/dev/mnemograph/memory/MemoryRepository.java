@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Memories in PostgreSQL. Every statement carries the workspace: a memory of another workspace is
@@ -64,6 +65,38 @@ public final class MemoryRepository {
       UPDATE memory SET retrieval_count = retrieval_count + 1
       WHERE workspace_id = $1 AND memory_id = $2
       RETURNING\s""" + Memory.COLUMNS;
+
+  private static final String RECORD_RETRIEVALS = """
+      UPDATE memory SET retrieval_count = retrieval_count + 1
+      WHERE workspace_id = $1 AND memory_id = ANY($2)
+      RETURNING\s""" + Memory.COLUMNS;
+
+  private static final String INDEX = """
+      SELECT memory_id, title, memory_type, importance_score FROM memory
+      WHERE workspace_id = $1 AND ($2::text IS NULL OR memory_type = $2)
+      ORDER BY importance_score DESC, created_at DESC, memory_id
+      LIMIT $3 OFFSET $4""";
+
+  private static final String TIMELINE = "SELECT " + Memory.COLUMNS + """
+       FROM memory
+      WHERE workspace_id = $1 AND created_at >= now() - make_interval(days => $2)
+        AND ($3::text IS NULL OR memory_type = $3)
+      ORDER BY created_at DESC, memory_id
+      LIMIT $4 OFFSET $5""";
+
+  /**
+   * The path as stored, or the same file named from another root: an absolute path ending in a stored
+   * relative one, or the other way round (agents send both).
+   */
+  private static final String BY_FILE = "SELECT " + Memory.COLUMNS + """
+       FROM memory
+      WHERE workspace_id = $1
+        AND (source_files @> ARRAY[$2::text]
+             OR EXISTS (SELECT 1 FROM unnest(source_files) f
+                        WHERE $2 LIKE '%/' || replace(replace(f, '%', '\\%'), '_', '\\_')
+                           OR f LIKE '%/' || replace(replace($2, '%', '\\%'), '_', '\\_')))
+      ORDER BY importance_score DESC, created_at DESC, memory_id
+      LIMIT $3""";
 
   private static final String DELETE = "DELETE FROM memory WHERE workspace_id = $1 AND memory_id = $2";
 
@@ -136,6 +169,38 @@ public final class MemoryRepository {
   public Future<Memory> recordRetrieval(String workspaceId, String memoryId) {
     return pool.preparedQuery(RECORD_RETRIEVAL).execute(Tuple.of(workspaceId, memoryId))
         .map(rows -> single(rows, memoryId));
+  }
+
+  /** One retrieval event for each of the memories, in one statement; answers them as they are now. */
+  public Future<Map<String, Memory>> recordRetrievals(SqlClient client, String workspaceId, List<String> memoryIds) {
+    if (memoryIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return client.preparedQuery(RECORD_RETRIEVALS).mapping(Memory::of)
+        .execute(Tuple.of(workspaceId).addArrayOfString(memoryIds.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, Memory> out = new HashMap<>();
+          rows.forEach(m -> out.put(m.memoryId(), m));
+          return out;
+        });
+  }
+
+  public Future<List<MemoryIndexEntry>> index(String workspaceId, Optional<String> memoryType, int limit, int offset) {
+    return pool.preparedQuery(INDEX).mapping(MemoryIndexEntry::of)
+        .execute(Tuple.of(workspaceId, memoryType.orElse(null), limit, offset))
+        .map(MemoryRepository::all);
+  }
+
+  public Future<List<Memory>> timeline(String workspaceId, int days, Optional<String> memoryType, int limit,
+                                       int offset) {
+    return pool.preparedQuery(TIMELINE).mapping(Memory::of)
+        .execute(Tuple.of(workspaceId, days, memoryType.orElse(null), limit, offset))
+        .map(MemoryRepository::all);
+  }
+
+  public Future<List<Memory>> byFile(String workspaceId, String filePath, int limit) {
+    return pool.preparedQuery(BY_FILE).mapping(Memory::of).execute(Tuple.of(workspaceId, filePath, limit))
+        .map(MemoryRepository::all);
   }
 
   /** Deletes a memory; its relationships go with it (ON DELETE CASCADE). */

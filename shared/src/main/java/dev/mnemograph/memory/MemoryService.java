@@ -6,6 +6,7 @@ import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.jobs.JobKind;
 import dev.mnemograph.jobs.JobQueue;
 import dev.mnemograph.search.Neighbour;
+import dev.mnemograph.search.SearchResult;
 import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The memory operations of the API. Each write is one transaction, together with the background jobs
@@ -71,25 +73,34 @@ public final class MemoryService {
   }
 
   /**
-   * Memories similar to this one, best first, as {@code {memory, score}}; empty while it has no embedding.
+   * Memories similar to this one, best first, each scored by its cosine similarity; empty while it has no
+   * embedding.
    */
-  public Future<JsonArray> related(String workspaceId, String memoryId, int limit, double threshold) {
+  public Future<List<SearchResult>> related(String workspaceId, String memoryId, int limit, double threshold) {
     return Transactions.run(pool, conn -> memories.get(conn, workspaceId, memoryId)
         .compose(source -> vectors.nearestTo(conn, workspaceId, memoryId, limit))
         .compose(near -> {
           List<Neighbour> kept = near.stream().filter(n -> n.similarity() >= threshold).toList();
           return memories.getAll(conn, workspaceId, kept.stream().map(Neighbour::memoryId).toList())
-              .map(found -> {
-                JsonArray out = new JsonArray();
-                for (Neighbour n : kept) {
-                  Memory m = found.get(n.memoryId());
-                  if (m != null) {
-                    out.add(new JsonObject().put("memory", m.toJson()).put("score", n.similarity()));
-                  }
-                }
-                return out;
-              });
+              .map(found -> kept.stream().filter(n -> found.containsKey(n.memoryId()))
+                  .map(n -> SearchResult.similar(found.get(n.memoryId()), n.similarity())).toList());
         }));
+  }
+
+  /** The workspace's memories as one line each, most important first. */
+  public Future<List<MemoryIndexEntry>> index(String workspaceId, Optional<String> memoryType, int limit, int offset) {
+    return memories.index(workspaceId, memoryType, limit, offset);
+  }
+
+  /** Memories created in the last {@code days} days, newest first. */
+  public Future<List<Memory>> timeline(String workspaceId, int days, Optional<String> memoryType, int limit,
+                                       int offset) {
+    return memories.timeline(workspaceId, days, memoryType, limit, offset);
+  }
+
+  /** Memories that name this file among their source files, most important first. */
+  public Future<List<Memory>> byFile(String workspaceId, String filePath, int limit) {
+    return memories.byFile(workspaceId, filePath, limit);
   }
 
   /** A manual edge from this memory to another of the same workspace (404 if either is missing). */

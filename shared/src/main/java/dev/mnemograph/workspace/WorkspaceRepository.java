@@ -1,6 +1,8 @@
 package dev.mnemograph.workspace;
 
+import dev.mnemograph.memory.Memory;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -35,6 +37,17 @@ public final class WorkspaceRepository {
       WHERE revoked_at IS NULL AND (key_id::text = $1 OR key_prefix = $1)
       RETURNING key_id""";
 
+  private static final String SUMMARY = """
+      SELECT w.workspace_id, w.name, w.created_at,
+             (SELECT count(*) FROM memory m WHERE m.workspace_id = w.workspace_id) AS memory_count,
+             (SELECT count(*) FROM memory m WHERE m.workspace_id = w.workspace_id AND m.embedding IS NOT NULL)
+               AS embedded_count,
+             (SELECT count(*) FROM memory_relationship r WHERE r.workspace_id = w.workspace_id) AS relationship_count,
+             (SELECT count(*) FROM job j WHERE j.workspace_id = w.workspace_id AND j.status IN ('pending', 'running'))
+               AS open_jobs,
+             (SELECT count(*) FROM job j WHERE j.workspace_id = w.workspace_id AND j.status = 'failed') AS failed_jobs
+      FROM workspace w WHERE w.workspace_id = $1""";
+
   private final Pool pool;
 
   public WorkspaceRepository(Pool pool) {
@@ -65,6 +78,25 @@ public final class WorkspaceRepository {
   public Future<Optional<Workspace>> findWorkspace(String idOrName) {
     return pool.preparedQuery(FIND_WORKSPACE).execute(Tuple.of(idOrName))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(workspace(rows.iterator().next())));
+  }
+
+  /**
+   * GET /workspace: the workspace with its counts. The graph analysis (PageRank, communities) has not run
+   * in this version, so its last run is null.
+   */
+  public Future<JsonObject> summary(String workspaceId) {
+    return pool.preparedQuery(SUMMARY).execute(Tuple.of(workspaceId)).map(rows -> {
+      Row r = rows.iterator().next();
+      return new JsonObject()
+          .put("workspace_id", r.getString("workspace_id"))
+          .put("name", r.getString("name"))
+          .put("created_at", Memory.timestamp(r.getOffsetDateTime("created_at")))
+          .put("memory_count", r.getLong("memory_count"))
+          .put("embedded_memory_count", r.getLong("embedded_count"))
+          .put("relationship_count", r.getLong("relationship_count"))
+          .put("jobs", new JsonObject().put("open", r.getLong("open_jobs")).put("failed", r.getLong("failed_jobs")))
+          .putNull("last_graph_run");
+    });
   }
 
   public Future<Optional<Workspace>> firstWorkspace() {

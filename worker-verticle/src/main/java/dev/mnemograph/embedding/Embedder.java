@@ -62,6 +62,15 @@ public final class Embedder implements AutoCloseable {
     return embeddings.stream().map(e -> toVector(e.vector())).toList();
   }
 
+  /**
+   * A search query's vector (pgvector text form), embedded as it is: bge-small's recommended query
+   * instruction ("Represent this sentence for searching relevant passages: ") measured slightly worse on
+   * the LoCoMo development split (semantic recall@10 0.534 with it, 0.541 without).
+   */
+  public String embedQuery(String query) {
+    return toVector(model.embed(query).content().vector());
+  }
+
   static String toVector(float[] v) {
     for (float x : v) {
       if (!Float.isFinite(x)) {

@@ -15,6 +15,7 @@ import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: the verticle and its {@link JobWorker} run on one event loop (claims and writes are
  * non-blocking SQL). The model runs on the worker pool {@code mnemograph-embedding} (one batch at a time)
  * with {@code embedding.threads} threads of its own, so that embedding never blocks an event loop and
- * never takes every core from the API.
+ * never takes every core from the API. Search queries are embedded on {@code mnemograph-query-embedding}
+ * (two threads) when the API asks on {@link Addresses#EMBED_QUERY}: this verticle owns the model.
  *
  * <p>Wake-ups: the API publishes {@link Addresses#JOBS_READY} after it commits work, locally or across a
  * clustered event bus; a slow poll is the safety net for hints that were lost.
@@ -43,7 +45,11 @@ public final class WorkerVerticle extends VerticleBase {
   private final Pool pool;
   private final JobSettings jobSettings;
   private Embedder embedder;
+  /** Threads that embed search queries: two queries at a time, each a few milliseconds. */
+  private static final int QUERY_THREADS = 2;
+
   private WorkerExecutor embeddingPool;
+  private WorkerExecutor queryPool;
   private JobWorker worker;
 
   public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings) {
@@ -80,8 +86,30 @@ public final class WorkerVerticle extends VerticleBase {
               .onFailure(e -> LOG.warn("Job sweep failed: {}", e.toString())));
           return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_READY, msg -> worker.wake()).completion();
         })
+        .compose(v -> {
+          queryPool = vertx.createSharedWorkerExecutor("mnemograph-query-embedding", QUERY_THREADS, 1, TimeUnit.MINUTES);
+          return vertx.eventBus().<JsonObject>consumer(Addresses.EMBED_QUERY, this::embedQuery).completion();
+        })
         .onSuccess(v -> LOG.info("Worker {} started: model {}, {} embedding thread(s), batches of {}",
             worker.workerId(), embedder.modelName(), config.embeddingThreads(), config.embeddingBatchSize()));
+  }
+
+  /**
+   * Answers a search's query embedding on its own small pool, so that a query never waits behind a batch
+   * of background embeddings (a 32-text batch takes a few hundred milliseconds).
+   */
+  private void embedQuery(Message<JsonObject> msg) {
+    String text = msg.body() == null ? null : msg.body().getString("text");
+    if (text == null || text.isBlank()) {
+      msg.fail(400, "text is required");
+      return;
+    }
+    queryPool.executeBlocking(() -> embedder.embedQuery(text), false)
+        .onSuccess(vector -> msg.reply(new JsonObject().put("vector", vector).put("model", embedder.modelName())))
+        .onFailure(e -> {
+          LOG.warn("Query embedding failed: {}", e.toString());
+          msg.fail(500, "query embedding failed");
+        });
   }
 
   @Override
@@ -92,7 +120,8 @@ public final class WorkerVerticle extends VerticleBase {
     if (embedder != null) {
       embedder.close();
     }
-    return embeddingPool == null ? Future.succeededFuture() : embeddingPool.close();
+    Future<Void> queries = queryPool == null ? Future.succeededFuture() : queryPool.close();
+    return queries.compose(v -> embeddingPool == null ? Future.succeededFuture() : embeddingPool.close());
   }
 
   /** host:pid:random, so that a lease names the process that holds it. */

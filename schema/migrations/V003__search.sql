@@ -1,0 +1,29 @@
+-- Keyword search: a stored, weighted tsvector per memory (title A, tags and concepts B, narrative C) and a
+-- GIN index on it. A trigger keeps it current only when those fields change, so that counter updates
+-- (access, retrieval: one per search result) never re-parse the narrative.
+CREATE FUNCTION memory_search_document(title text, tags text[], concepts text[], narrative text)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT setweight(to_tsvector('english', coalesce(title, '')), 'A')
+      || setweight(to_tsvector('english', array_to_string(coalesce(tags, '{}'), ' ')), 'B')
+      || setweight(to_tsvector('english', array_to_string(coalesce(concepts, '{}'), ' ')), 'B')
+      || setweight(to_tsvector('english', coalesce(narrative, '')), 'C')
+$$;
+
+CREATE FUNCTION memory_search_document_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_document := memory_search_document(NEW.title, NEW.tags, NEW.concepts, NEW.narrative);
+  RETURN NEW;
+END
+$$;
+
+ALTER TABLE memory ADD COLUMN search_document tsvector;
+UPDATE memory SET search_document = memory_search_document(title, tags, concepts, narrative);
+ALTER TABLE memory ALTER COLUMN search_document SET NOT NULL;
+
+CREATE TRIGGER memory_search_document_refresh
+  BEFORE INSERT OR UPDATE OF title, narrative, tags, concepts ON memory
+  FOR EACH ROW EXECUTE FUNCTION memory_search_document_refresh();
+
+CREATE INDEX memory_search_document ON memory USING gin (search_document);
+-- Tag filters of search (all given tags must match).
+CREATE INDEX memory_tags ON memory USING gin (tags);

@@ -1,0 +1,79 @@
+package dev.mnemograph.search;
+
+import dev.mnemograph.db.Transactions;
+import dev.mnemograph.memory.Memory;
+import dev.mnemograph.memory.MemoryRepository;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Hybrid search over one workspace: the query is embedded by a worker (over the event bus), candidates come
+ * by words and by meaning in one statement, {@link HybridRanking} orders them, and the page returned is
+ * recorded as one retrieval event per memory, in one statement that also reads the memories.
+ */
+public final class SearchService {
+  /** Candidates each side brings: enough that the fusion can reorder well past the requested page. */
+  public static int candidatesPerSide(int limit) {
+    return Math.min(300, Math.max(50, 3 * limit));
+  }
+
+  private final Pool pool;
+  private final SearchRepository search;
+  private final MemoryRepository memories;
+  private final QueryEmbeddings queryEmbeddings;
+  private final HybridRanking ranking;
+
+  public SearchService(Pool pool, SearchRepository search, MemoryRepository memories, QueryEmbeddings queryEmbeddings,
+                       HybridRanking ranking) {
+    this.pool = pool;
+    this.search = search;
+    this.memories = memories;
+    this.queryEmbeddings = queryEmbeddings;
+    this.ranking = ranking;
+  }
+
+  public Future<SearchResults> search(String workspaceId, SearchQuery q) {
+    Future<Optional<String>> vector = q.useSemantic() || !q.useKeyword()
+        ? queryEmbeddings.embed(q.query()) : Future.succeededFuture(Optional.empty());
+    return vector.compose(v -> {
+      boolean byMeaning = v.isPresent();
+      // Meaning was asked for alone but cannot be had: words are better than nothing.
+      boolean byWords = q.useKeyword() || !byMeaning;
+      String notice = (q.useSemantic() || !q.useKeyword()) && !byMeaning
+          ? "The query could not be embedded in time (no embedding worker answered); ranked by keywords only."
+          : null;
+      return Transactions.run(pool, conn -> search.candidates(conn, workspaceId, withWords(q, byWords),
+              v.orElse(null), candidatesPerSide(q.limit()))
+          .compose(candidates -> {
+            List<HybridRanking.Ranked> page = ranking.rank(candidates, byWords, byMeaning).stream()
+                .limit(q.limit()).toList();
+            return memories.recordRetrievals(conn, workspaceId,
+                    page.stream().map(r -> r.candidate().memoryId()).toList())
+                .map(found -> results(page, found, q.explain(), byMeaning, notice));
+          }));
+    });
+  }
+
+  private static SearchQuery withWords(SearchQuery q, boolean byWords) {
+    return byWords == q.useKeyword() ? q : new SearchQuery(q.query(), q.memoryTypes(), q.tags(), q.tagPrefixes(),
+        q.sourceFiles(), q.minImportance(), q.limit(), q.useSemantic(), byWords, q.explain());
+  }
+
+  private static SearchResults results(List<HybridRanking.Ranked> page, Map<String, Memory> found, boolean explain,
+                                       boolean semantic, String notice) {
+    List<SearchResult> out = new ArrayList<>(page.size());
+    for (HybridRanking.Ranked r : page) {
+      Memory m = found.get(r.candidate().memoryId());
+      if (m != null) {   // deleted between the two statements: left out
+        out.add(new SearchResult(m, r.score(), r.keywordScore(), r.semanticScore(),
+            explain ? r.explanation() : null));
+      }
+    }
+    return new SearchResults(out, semantic, notice);
+  }
+}
