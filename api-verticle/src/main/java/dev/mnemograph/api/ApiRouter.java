@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,6 +19,7 @@ import java.util.Map;
 /**
  * Builds the HTTP router from the OpenAPI contract: what the contract says is what is enforced
  * (authentication, then validation, then our handler), with one JSON error writer on the root router.
+ * The MCP endpoint ({@link McpEndpoint#PATH}) is mounted on the root router too, outside the contract.
  */
 public final class ApiRouter {
   /** Bodies over this get 413 before anything else reads them. */
@@ -28,13 +30,16 @@ public final class ApiRouter {
   private final MemoryHandler memories;
   private final SearchHandler search;
   private final WorkspaceHandler workspace;
+  private final McpEndpoint mcp;
 
-  public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories, SearchHandler search) {
+  public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories, SearchHandler search,
+                   McpEndpoint mcp) {
     this.vertx = vertx;
     this.workspaces = workspaces;
     this.memories = memories;
     this.search = search;
     this.workspace = new WorkspaceHandler(workspaces);
+    this.mcp = mcp;
   }
 
   /** operationId → handler; every operation of the contract must be here. */
@@ -78,6 +83,8 @@ public final class ApiRouter {
 
     Router root = Router.router(vertx);
     root.get("/health").handler(rc -> rc.json(Map.of("status", "ok")));
+    // MCP for agents (Streamable HTTP, Bearer auth), beside the contract: its surface is tools, not paths.
+    mcp.mount(root);
     root.route(Operations.BASE_PATH + "/*").subRouter(api);
     ErrorResponses.install(root);
     return root;

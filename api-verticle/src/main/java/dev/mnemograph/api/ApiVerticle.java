@@ -1,6 +1,8 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.mcp.McpEndpoint;
+import dev.mnemograph.mcp.MemoryTools;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.RelationshipRepository;
@@ -24,6 +26,7 @@ public final class ApiVerticle extends VerticleBase {
   private final AppConfig config;
   private final Pool pool;
   private HttpServer server;
+  private McpEndpoint mcp;
 
   public ApiVerticle(AppConfig config, Pool pool) {
     this.config = config;
@@ -37,14 +40,23 @@ public final class ApiVerticle extends VerticleBase {
         new VectorSearch(config.exactScanMaxRows()));
     SearchService search = new SearchService(pool, new SearchRepository(config.exactScanMaxRows()), memoryRepository,
         new QueryEmbeddings(vertx.eventBus(), config.queryEmbeddingTimeout()), HybridRanking.DEFAULT);
-    ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool),
-        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search));
+    WorkspaceRepository workspaces = new WorkspaceRepository(pool);
+    mcp = new McpEndpoint(workspaces,
+        new MemoryTools(memories, search, vertx.eventBus(), config.similarityThreshold()), ApiRouter.BODY_LIMIT_BYTES);
+    ApiRouter router = new ApiRouter(vertx, workspaces,
+        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search), mcp);
     return router.build()
         .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> {
           server = s;
           LOG.info("HTTP API listening on http://{}:{}{}", config.httpHost(), s.actualPort(), Operations.BASE_PATH);
         });
+  }
+
+  /** The HTTP server closes with the verticle; the MCP server is told first, so that late calls get 503. */
+  @Override
+  public Future<?> stop() {
+    return mcp == null ? Future.succeededFuture() : mcp.close();
   }
 
   /** The port actually bound (useful with port 0). */

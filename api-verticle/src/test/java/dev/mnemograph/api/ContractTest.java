@@ -1,5 +1,7 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.mcp.McpEndpoint;
+import dev.mnemograph.mcp.MemoryTools;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.RelationshipRepository;
@@ -29,11 +31,14 @@ class ContractTest {
     Vertx vertx = TestService.get().vertx();
     OpenAPIContract contract = OpenAPIContract.from(vertx, Operations.CONTRACT).await();
     var pool = TestService.get().pool();
-    ApiRouter router = new ApiRouter(vertx, new WorkspaceRepository(pool),
-        new MemoryHandler(new MemoryService(pool, new MemoryRepository(pool, 90), new RelationshipRepository(),
-            new VectorSearch(100)), vertx.eventBus(), 0.75),
-        new SearchHandler(new SearchService(pool, new SearchRepository(100), new MemoryRepository(pool, 90),
-            new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT)));
+    MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, 90), new RelationshipRepository(),
+        new VectorSearch(100));
+    SearchService search = new SearchService(pool, new SearchRepository(100), new MemoryRepository(pool, 90),
+        new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT);
+    WorkspaceRepository workspaces = new WorkspaceRepository(pool);
+    ApiRouter router = new ApiRouter(vertx, workspaces, new MemoryHandler(memories, vertx.eventBus(), 0.75),
+        new SearchHandler(search),
+        new McpEndpoint(workspaces, new MemoryTools(memories, search, vertx.eventBus(), 0.75), 1024));
 
     Set<String> operations = new TreeSet<>();
     for (Operation op : contract.operations()) {
