@@ -8,6 +8,9 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The SQL of hybrid search: one statement gathers the best candidates by words (full-text search on the GIN
@@ -15,9 +18,10 @@ import java.util.List;
  * signals; {@link HybridRanking} turns them into scores.
  *
  * <p>Keyword relevance is BM25-like: PostgreSQL's ts_rank of each query term (field weights title 1.0, tags
- * and concepts 0.4, narrative 0.2), weighted by the term's inverse document frequency in the workspace. A
- * term's document frequency is counted on the index up to {@value #DF_CAP} (so the cost is bounded), and a
- * term more common than that does not bring up candidates by itself, though it still scores them. ts_rank
+ * and concepts 0.4, narrative 0.2), weighted by the term's inverse document frequency in the workspace
+ * ({@link TermStatistics}: counted on the index up to a cap, so the cost is bounded). A term more common than
+ * the cap does not bring up candidates by itself, though it still scores them; a query of only such terms
+ * brings up the memories that have all of them. ts_rank
  * alone has no IDF: a question's common words ("when", a speaker's name) would outweigh its rare ones. A
  * term no memory of the workspace has still counts in the query's total weight, against which a memory's
  * {@link SearchCandidate#coverage() coverage} is measured.
@@ -27,7 +31,7 @@ import java.util.List;
  * beyond, so a small workspace among many rows still gets a full top-k.
  */
 public final class SearchRepository {
-  static final int DF_CAP = 1000;
+  static final int KEYWORD_SCAN_CAP = 2_000;
   /** ts_rank weights for D, C, B, A: unused, narrative, tags and concepts, title. */
   private static final String WEIGHTS = "'{0, 0.2, 0.4, 1.0}'";
 
@@ -40,28 +44,40 @@ public final class SearchRepository {
         AND ($8::float8 IS NULL OR m.importance_score >= $8::float8)
       """;
 
-  /** The query's terms with their capped document frequency and IDF; $2 the query text. */
+  /**
+   * The query's terms ($2) with their document frequencies ($10, see {@link TermStatistics}) and IDF, and the
+   * query that picks keyword candidates: any of the rarer terms; or, when every term is common, all of them
+   * together (memories with any one of them would be most of the workspace, and tell nothing).
+   */
   private static final String TERMS = """
       terms AS (
-        SELECT q.term, least(df.n, %1$d) AS df, ln(1 + (%1$d + 0.5) / (least(df.n, %1$d) + 0.5)) AS idf
-        FROM unnest(tsvector_to_array(to_tsvector('english', $2::text))) AS t(lexeme)
+        SELECT q.term, least(t.df, %1$d) AS df, ln(1 + (%1$d + 0.5) / (least(t.df, %1$d) + 0.5)) AS idf
+        FROM unnest($2::text[], $10::int[]) AS t(lexeme, df)
         CROSS JOIN LATERAL (SELECT plainto_tsquery('simple', t.lexeme) AS term) q
-        CROSS JOIN LATERAL (SELECT count(*) AS n FROM (
-            SELECT 1 FROM memory m WHERE m.workspace_id = $1 AND m.search_document @@ q.term LIMIT %1$d) c) df),
+        WHERE numnode(q.term) > 0),
       picking AS (
-        SELECT string_agg(term::text, ' | ')::tsquery AS query FROM terms
-        WHERE df < %1$d OR NOT EXISTS (SELECT 1 FROM terms WHERE df < %1$d))""".formatted(DF_CAP);
+        SELECT (CASE WHEN bool_or(df < %1$d) THEN string_agg(term::text, ' | ') FILTER (WHERE df < %1$d)
+                     ELSE string_agg(term::text, ' & ') END)::tsquery AS query
+        FROM terms WHERE df > 0)"""
+      .formatted(TermStatistics.DF_CAP);
 
   private static final String KEYWORD_SCORE =
       "coalesce((SELECT sum(w.idf * ts_rank(" + WEIGHTS + ", m.search_document, w.term)) FROM terms w), 0)";
 
-  /** $9 how many candidates each side brings. */
+  /**
+   * $9 how many candidates each side brings. At most {@value #KEYWORD_SCAN_CAP} matching memories are ranked,
+   * so that a query of common words stays fast in a large workspace (meaning still ranks all of them). A
+   * cheaper first cut by one ts_rank of the picking query (no IDF) was tried and dropped: it lost the one
+   * memory with a query's rarest word among hundreds with a commoner one, for no measurable gain.
+   */
   private static final String BY_WORDS = """
       by_words AS (
-        SELECT m.id FROM memory m, picking
-        WHERE m.workspace_id = $1 AND m.search_document @@ picking.query
+        SELECT m.id FROM (
+          SELECT m.id, m.memory_id, m.search_document FROM memory m, picking
+          WHERE m.workspace_id = $1 AND m.search_document @@ picking.query
       """ + FILTERS + """
-        ORDER BY %s DESC, m.memory_id LIMIT $9)""".formatted(KEYWORD_SCORE);
+          LIMIT %d) m
+        ORDER BY %s DESC, m.memory_id LIMIT $9)""".formatted(KEYWORD_SCAN_CAP, KEYWORD_SCORE);
 
   /** $3 the query vector. "+ 0" keeps the planner off the global HNSW index (see VectorSearch). */
   private static final String BY_MEANING = """
@@ -88,7 +104,20 @@ public final class SearchRepository {
   private static final String COUNT_EMBEDDED = """
       SELECT count(*) FROM (SELECT 1 FROM memory WHERE workspace_id = $1 AND embedding IS NOT NULL LIMIT $2) c""";
 
+  /** How long a workspace's size class (exact scan or index) is trusted before it is counted again. */
+  static final long SIZE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private final int exactScanMaxRows;
+  /**
+   * workspace → (small enough for the exact scan?, when counted). Counting costs a few milliseconds in a large
+   * workspace, on every search; a stale answer is still a correct one (the exact scan is exact at any size,
+   * and the strict iterative index scan fills the top-k at any size), only slower for a while.
+   */
+  private final Map<String, SizeClass> sizes = new ConcurrentHashMap<>();
+  private final TermStatistics termStatistics = new TermStatistics();
+
+  private record SizeClass(boolean small, long countedAt) {
+  }
 
   public SearchRepository(int exactScanMaxRows) {
     this.exactScanMaxRows = exactScanMaxRows;
@@ -103,17 +132,19 @@ public final class SearchRepository {
   public Future<List<SearchCandidate>> candidates(SqlConnection conn, String workspaceId, SearchQuery q,
                                                   String vector, int perSide) {
     boolean byMeaning = vector != null;
-    Future<Boolean> exact = !byMeaning ? Future.succeededFuture(true)
-        : conn.preparedQuery(COUNT_EMBEDDED).execute(Tuple.of(workspaceId, exactScanMaxRows + 1))
-            .map(rows -> rows.iterator().next().getLong(0) <= exactScanMaxRows);
+    Future<TermStatistics.Terms> terms = q.useKeyword() ? termStatistics.of(conn, workspaceId, q.query())
+        : Future.succeededFuture(new TermStatistics.Terms(List.of(), List.of()));
+    Future<Boolean> exact = terms.compose(t -> !byMeaning ? Future.succeededFuture(true) : small(conn, workspaceId));
     return exact.compose(small -> {
       Future<?> setup = byMeaning && !small ? conn.query(ITERATIVE_SCAN).execute() : Future.succeededFuture();
+      TermStatistics.Terms t = terms.result();
       return setup.compose(v -> conn.preparedQuery(sql(q.useKeyword(), byMeaning, small))
           .execute(Tuple.tuple()
-              .addString(workspaceId).addString(q.query()).addString(vector)
+              .addString(workspaceId).addArrayOfString(t.lexemes().toArray(String[]::new)).addString(vector)
               .addArrayOfString(orNull(q.memoryTypes())).addArrayOfString(orNull(q.tags()))
               .addArrayOfString(orNull(q.tagPrefixes())).addArrayOfString(orNull(q.sourceFiles()))
-              .addDouble(q.minImportance()).addInteger(perSide)))
+              .addDouble(q.minImportance()).addInteger(perSide)
+              .addArrayOfInteger(t.frequencies().toArray(Integer[]::new))))
           .map(rows -> {
             List<SearchCandidate> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
@@ -125,7 +156,21 @@ public final class SearchRepository {
     });
   }
 
-  static String sql(boolean byWords, boolean byMeaning, boolean exact) {
+  private Future<Boolean> small(SqlConnection conn, String workspaceId) {
+    SizeClass known = sizes.get(workspaceId);
+    if (known != null && System.nanoTime() - known.countedAt() < SIZE_RECHECK_NANOS) {
+      return Future.succeededFuture(known.small());
+    }
+    return conn.preparedQuery(COUNT_EMBEDDED).execute(Tuple.of(workspaceId, exactScanMaxRows + 1))
+        .map(rows -> {
+          boolean small = rows.iterator().next().getLong(0) <= exactScanMaxRows;
+          sizes.put(workspaceId, new SizeClass(small, System.nanoTime()));
+          return small;
+        });
+  }
+
+  /** The statement {@link #candidates} runs (public for EXPLAIN in tests and benchmarks). */
+  public static String sql(boolean byWords, boolean byMeaning, boolean exact) {
     List<String> ctes = new ArrayList<>(List.of(TERMS));
     List<String> sides = new ArrayList<>();
     if (byWords) {

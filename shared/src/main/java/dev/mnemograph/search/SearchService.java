@@ -22,6 +22,13 @@ public final class SearchService {
     return Math.min(300, Math.max(50, 3 * limit));
   }
 
+  /**
+   * A search writes only retrieval counters: its commit need not wait for the WAL flush (measured 1.1 ms
+   * against 0.14 ms). A crash may lose the last few increments, never a memory; see PostgreSQL's
+   * "Asynchronous Commit".
+   */
+  private static final String NO_COMMIT_WAIT = "SET LOCAL synchronous_commit = off";
+
   private final Pool pool;
   private final SearchRepository search;
   private final MemoryRepository memories;
@@ -47,8 +54,9 @@ public final class SearchService {
       String notice = (q.useSemantic() || !q.useKeyword()) && !byMeaning
           ? "The query could not be embedded in time (no embedding worker answered); ranked by keywords only."
           : null;
-      return Transactions.run(pool, conn -> search.candidates(conn, workspaceId, withWords(q, byWords),
-              v.orElse(null), candidatesPerSide(q.limit()))
+      return Transactions.run(pool, conn -> conn.query(NO_COMMIT_WAIT).execute()
+          .compose(x -> search.candidates(conn, workspaceId, withWords(q, byWords), v.orElse(null),
+              candidatesPerSide(q.limit())))
           .compose(candidates -> {
             List<HybridRanking.Ranked> page = ranking.rank(candidates, byWords, byMeaning).stream()
                 .limit(q.limit()).toList();

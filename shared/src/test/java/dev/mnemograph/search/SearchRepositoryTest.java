@@ -98,9 +98,9 @@ class SearchRepositoryTest {
   @Test
   void the_keyword_side_uses_the_gin_index_not_a_sequential_scan() {
     String plan = pool.preparedQuery("EXPLAIN " + SearchRepository.sql(true, false, true))
-        .execute(Tuple.tuple().addString(BIG).addString("word1234 schema").addString(null)
+        .execute(Tuple.tuple().addString(BIG).addArrayOfString(new String[] {"word1234", "schema"}).addString(null)
             .addArrayOfString(null).addArrayOfString(null).addArrayOfString(null).addArrayOfString(null)
-            .addDouble(null).addInteger(K))
+            .addDouble(null).addInteger(K).addArrayOfInteger(new Integer[] {1, 396}))
         .await().stream().map(r -> r.getString(0)).reduce("", (a, b) -> a + b + "\n");
 
     assertTrue(plan.contains("memory_search_document"), plan);
