@@ -50,7 +50,7 @@ class IngestBenchmark {
         .put(AppConfig.HTTP_PORT, 0)
         .put(AppConfig.DATA_DIR, Path.of("target", "bench-data", UUID.randomUUID().toString()).toString()));
     List<String> texts = turns.stream()
-        .map(t -> EmbeddingText.of(t.speaker() + ", " + t.date(), t.text(), List.of(), List.of())).toList();
+        .map(t -> EmbeddingText.of(t.title(), t.narrative(), List.of(), List.of())).toList();
 
     double modelBefore = modelAlone(config, texts);
 
