@@ -134,16 +134,7 @@ public final class MemoryRepository {
 
   /** Those of the given memories that exist in the workspace, by memory_id. */
   public Future<Map<String, Memory>> getAll(SqlClient client, String workspaceId, List<String> memoryIds) {
-    if (memoryIds.isEmpty()) {
-      return Future.succeededFuture(Map.of());
-    }
-    return client.preparedQuery(FIND_MANY).mapping(Memory::of)
-        .execute(Tuple.of(workspaceId).addArrayOfString(memoryIds.toArray(String[]::new)))
-        .map(rows -> {
-          Map<String, Memory> out = new HashMap<>();
-          rows.forEach(m -> out.put(m.memoryId(), m));
-          return out;
-        });
+    return byMemoryId(client, FIND_MANY, workspaceId, memoryIds);
   }
 
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
@@ -173,10 +164,16 @@ public final class MemoryRepository {
 
   /** One retrieval event for each of the memories, in one statement; answers them as they are now. */
   public Future<Map<String, Memory>> recordRetrievals(SqlClient client, String workspaceId, List<String> memoryIds) {
+    return byMemoryId(client, RECORD_RETRIEVALS, workspaceId, memoryIds);
+  }
+
+  /** Runs a statement of ($1 workspace, $2 memory ids) that answers memories, keyed by memory_id. */
+  private static Future<Map<String, Memory>> byMemoryId(SqlClient client, String sql, String workspaceId,
+                                                       List<String> memoryIds) {
     if (memoryIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return client.preparedQuery(RECORD_RETRIEVALS).mapping(Memory::of)
+    return client.preparedQuery(sql).mapping(Memory::of)
         .execute(Tuple.of(workspaceId).addArrayOfString(memoryIds.toArray(String[]::new)))
         .map(rows -> {
           Map<String, Memory> out = new HashMap<>();
