@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Asks a worker, over the event bus, for the embedding of a search query: the API never loads the model.
@@ -22,6 +23,8 @@ public final class QueryEmbeddings {
 
   private final EventBus bus;
   private final DeliveryOptions options;
+  /** Whether the last request went unanswered: an outage is logged when it starts and when it ends. */
+  private final AtomicBoolean unanswered = new AtomicBoolean();
 
   public QueryEmbeddings(EventBus bus, Duration timeout) {
     this.bus = bus;
@@ -31,10 +34,19 @@ public final class QueryEmbeddings {
   /** The query's vector in pgvector text form, or empty when no worker answered in time. */
   public Future<Optional<String>> embed(String query) {
     return bus.<JsonObject>request(Addresses.EMBED_QUERY, new JsonObject().put("text", query), options)
-        .map(reply -> Optional.ofNullable(reply.body().getString("vector")))
+        .map(reply -> {
+          if (unanswered.compareAndSet(true, false)) {
+            LOG.info("Query embeddings answered again: searching by meaning and words");
+          }
+          return Optional.ofNullable(reply.body().getString("vector"));
+        })
         .recover(e -> {
           String why = e instanceof ReplyException re ? re.failureType().name() : e.getClass().getSimpleName();
-          LOG.warn("No query embedding ({}): searching by words only", why);
+          if (unanswered.compareAndSet(false, true)) {
+            LOG.warn("No query embedding ({}): searching by words only until a worker answers", why);
+          } else {
+            LOG.debug("No query embedding ({})", why);
+          }
           return Future.succeededFuture(Optional.empty());
         });
   }
