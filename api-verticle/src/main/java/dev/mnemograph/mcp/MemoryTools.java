@@ -391,20 +391,22 @@ public final class MemoryTools {
       int lines = 0;
       for (int i = 0; i < outgoing.size(); i++) {
         JsonObject r = outgoing.getJsonObject(i);
-        out.add(edge(r, "target_memory_id"));
         if (lines++ < RELATIONSHIP_LINES) {
+          out.add(edge(r, "target_memory_id"));
           t.append("→ ").append(edgeLine(r, "target_memory_id")).append('\n');
         }
       }
       for (int i = 0; i < incoming.size(); i++) {
         JsonObject r = incoming.getJsonObject(i);
-        in.add(edge(r, "source_memory_id"));
         if (lines++ < RELATIONSHIP_LINES) {
+          in.add(edge(r, "source_memory_id"));
           t.append("← ").append(edgeLine(r, "source_memory_id")).append('\n');
         }
       }
+      boolean truncated = lines > RELATIONSHIP_LINES || narrative.length() > ToolResults.DETAIL_CONTENT_CHARS;
       if (lines > RELATIONSHIP_LINES) {
-        t.append("(").append(lines - RELATIONSHIP_LINES).append(" more relationships in structuredContent)\n");
+        t.append("(").append(lines - RELATIONSHIP_LINES)
+            .append(" more relationships not shown; GET /api/v1/memories/{memory_id} lists them all)\n");
       }
       JsonArray similarItems = new JsonArray();
       if (includeRelated) {
@@ -432,7 +434,8 @@ public final class MemoryTools {
           "feedback_negative_count", "created_at", "updated_at", "last_accessed_at")) {
         s.put(field, d.getValue(field));
       }
-      s.put("outgoing_relationships", out).put("incoming_relationships", in);
+      s.put("outgoing_relationships", out).put("incoming_relationships", in)
+          .put("relationship_count", outgoing.size() + incoming.size()).put("truncated", truncated);
       if (includeRelated) {
         s.put("related_memories", similarItems);
       }

@@ -23,8 +23,11 @@ final class ToolResults {
   static final int SNIPPET_CHARS = 160;
   /** A narrative listed with include_content is cut here; memory_get_detail shows more. */
   static final int LISTED_CONTENT_CHARS = 4_000;
-  /** memory_get_detail's narrative is cut here (a narrative can be as long as a 256 KiB request). */
-  static final int DETAIL_CONTENT_CHARS = 24_000;
+  /**
+   * memory_get_detail's narrative is cut here (a narrative can be as long as a 256 KiB request), so that the
+   * detail with its metadata and relationship lines stays near {@link #TEXT_BUDGET}.
+   */
+  static final int DETAIL_CONTENT_CHARS = 12_000;
 
   private ToolResults() {
   }
@@ -121,7 +124,9 @@ final class ToolResults {
 
   /** The start of a narrative on one line, cut at a word near {@link #SNIPPET_CHARS}. */
   static String snippet(String narrative) {
-    String flat = narrative.replaceAll("\\s+", " ").strip();
+    // only the start: a narrative may be 100,000 characters, and this runs on the event loop
+    String flat = narrative.substring(0, Math.min(narrative.length(), 4 * SNIPPET_CHARS))
+        .replaceAll("\\s+", " ").strip();
     if (flat.length() <= SNIPPET_CHARS) {
       return flat;
     }

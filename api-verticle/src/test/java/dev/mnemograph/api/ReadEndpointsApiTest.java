@@ -102,6 +102,10 @@ class ReadEndpointsApiTest {
     assertValidationError(api.get("/memories/index?memory_type=note"), List.of("query", "memory_type"), "enum");
     assertValidationError(api.get("/memories/timeline?days=0"), List.of("query", "days"), "greater_than_equal");
     assertValidationError(api.get("/memories/timeline?days=lots"), List.of("query", "days"), "type_error");
+    assertValidationError(api.get("/memories/index?offset=4294967295"), List.of("query", "offset"),
+        "less_than_equal");
+    assertValidationError(api.get("/memories/timeline?offset=1000001"), List.of("query", "offset"),
+        "less_than_equal");
     assertEquals(401, TestService.http().get("/api/v1/workspace").send().await().statusCode());
   }
 }

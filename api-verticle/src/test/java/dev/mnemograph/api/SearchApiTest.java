@@ -213,6 +213,30 @@ class SearchApiTest {
   }
 
   @Test
+  void hyphenated_words_match_as_written() {
+    Api fresh = Api.newWorkspace("hyphens");
+    String id = fresh.store("Replicas are read-only", "Writes go to the primary; connection-pooling is per "
+        + "replica.").getString("memory_id");
+
+    for (String q : new String[] {"read-only", "connection-pooling"}) {
+      JsonObject answer = search(fresh, query(q).put("use_semantic", false).put("explain", true));
+      assertEquals(List.of(id), memoryIds(answer), q);
+      assertTrue(results(answer).get(0).getDouble("keyword_score") > 0.9, q + ": " + answer.encode());
+    }
+  }
+
+  @Test
+  void a_word_searched_for_in_vain_finds_the_memory_stored_with_it_right_after() {
+    Api fresh = Api.newWorkspace("new-word");
+    fresh.store("Something else", "Nothing about it.");
+    assertEquals(0, search(fresh, query("zanzibarite").put("use_semantic", false)).getInteger("count"));
+
+    String id = fresh.store("Zanzibarite cache", "The zanzibarite layer caches rendered pages.").getString("memory_id");
+
+    assertEquals(List.of(id), memoryIds(search(fresh, query("zanzibarite").put("use_semantic", false))));
+  }
+
+  @Test
   void every_returned_memory_gets_one_retrieval_event() {
     Map<String, Integer> before = retrievalCounts();
 
@@ -319,6 +343,8 @@ class SearchApiTest {
         List.of("body", "use_semantic"), "type_error");
     assertValidationError(api.post("/memories/search", query("x").put("workspace_id", "ws-other")),
         List.of("body", "workspace_id"), "extra_forbidden");
+    assertValidationError(api.post("/memories/search", query("   ")), List.of("body", "query"),
+        "string_pattern_mismatch");
   }
 
   @Test

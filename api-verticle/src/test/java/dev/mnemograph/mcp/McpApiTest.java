@@ -187,6 +187,24 @@ class McpApiTest {
   }
 
   @Test
+  void memory_by_file_finds_a_file_named_from_another_root_and_takes_any_path() {
+    Api files = Api.newWorkspace("mcp-files");
+    String id = files.store(new JsonObject().put("title", "Pool size").put("narrative", "Ten connections.")
+        .put("source_files", new JsonArray().add("src/db/pool.py"))).getString("memory_id");
+
+    for (String path : new String[] {"src/db/pool.py", "/home/dev/project/src/db/pool.py", "db/pool.py"}) {
+      JsonObject found = callResult(files.key(), "memory_by_file", new JsonObject().put("file_path", path));
+      assertFalse(found.getBoolean("isError"), found.encode());
+      assertTrue(text(found).contains(id), path + ": " + text(found));
+    }
+    for (String path : new String[] {"pool.py\\", "src\\db\\pool.py", "%", "_ool.py", "ool.py"}) {
+      JsonObject none = callResult(files.key(), "memory_by_file", new JsonObject().put("file_path", path));
+      assertFalse(none.getBoolean("isError"), path + ": " + none.encode());
+      assertFalse(text(none).contains(id), path + ": " + text(none));
+    }
+  }
+
+  @Test
   void memory_store_maps_the_mcp_names_to_the_memory_fields() {
     JsonObject result = callResult("memory_store", new JsonObject()
         .put("title", "Prefer async SQLAlchemy for all DB calls").put("memory_type", "pattern")

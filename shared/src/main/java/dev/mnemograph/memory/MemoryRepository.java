@@ -93,8 +93,7 @@ public final class MemoryRepository {
       WHERE workspace_id = $1
         AND (source_files @> ARRAY[$2::text]
              OR EXISTS (SELECT 1 FROM unnest(source_files) f
-                        WHERE $2 LIKE '%/' || replace(replace(f, '%', '\\%'), '_', '\\_')
-                           OR f LIKE '%/' || replace(replace($2, '%', '\\%'), '_', '\\_')))
+                        WHERE right($2, length(f) + 1) = '/' || f OR right(f, length($2) + 1) = '/' || $2))
       ORDER BY importance_score DESC, created_at DESC, memory_id
       LIMIT $3""";
 

@@ -16,7 +16,8 @@ import java.util.Map;
  * each component scaled to 0..1 first:
  * <ul>
  *   <li>keyword: the candidate's IDF-weighted term rank divided by the best one among this query's
- *       candidates (the best match by words scores 1, a memory matching no query term 0);</li>
+ *       candidates, times the share of the query's IDF weight it matches (a memory with every query term and
+ *       the best rank scores 1, one with a single common word of the query little, one with none 0);</li>
  *   <li>semantic: cosine similarity to the query, clamped to 0..1 (an absolute scale: a query that
  *       nothing resembles does not get a 1);</li>
  *   <li>importance: {@code importance_score} as stored.</li>
@@ -60,6 +61,9 @@ public record HybridRanking(Fusion fusion, double keywordWeight, double semantic
    * @param byMeaning whether meaning takes part
    */
   public List<Ranked> rank(List<SearchCandidate> candidates, boolean byWords, boolean byMeaning) {
+    if (!byWords && !byMeaning) {
+      throw new IllegalArgumentException("A ranking needs words, meaning or both");
+    }
     double bestKeyword = candidates.stream().mapToDouble(SearchCandidate::keyword).max().orElse(0);
     double maxSimilarity = candidates.stream().filter(c -> c.similarity() != null)
         .mapToDouble(SearchCandidate::similarity).max().orElse(1);

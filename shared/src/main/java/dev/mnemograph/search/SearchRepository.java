@@ -46,20 +46,24 @@ public final class SearchRepository {
 
   /**
    * The query's terms ($2) with their document frequencies ($10, see {@link TermStatistics}) and IDF, and the
-   * query that picks keyword candidates: any of the rarer terms; or, when every term is common, all of them
-   * together (memories with any one of them would be most of the workspace, and tell nothing).
+   * query that picks keyword candidates: the rarest terms, as many as keep their matches within
+   * {@value #KEYWORD_SCAN_CAP} (so the scan cap below never cuts a match of them), at least the rarest one;
+   * or, when every term is common, all of them together (memories with any one of them would be most of the
+   * workspace, and tell nothing).
    */
   private static final String TERMS = """
       terms AS (
-        SELECT q.term, least(t.df, %1$d) AS df, ln(1 + (%1$d + 0.5) / (least(t.df, %1$d) + 0.5)) AS idf
-        FROM unnest($2::text[], $10::int[]) AS t(lexeme, df)
-        CROSS JOIN LATERAL (SELECT plainto_tsquery('simple', t.lexeme) AS term) q
-        WHERE numnode(q.term) > 0),
+        SELECT search_term(t.lexeme) AS term, least(t.df, %1$d) AS df,
+               ln(1 + (%1$d + 0.5) / (least(t.df, %1$d) + 0.5)) AS idf
+        FROM unnest($2::text[], $10::int[]) AS t(lexeme, df)),
+      rare AS (
+        SELECT term, sum(df) OVER (ORDER BY df, term::text ROWS UNBOUNDED PRECEDING) AS reach,
+               row_number() OVER (ORDER BY df, term::text) AS n
+        FROM terms WHERE df > 0 AND df < %1$d),
       picking AS (
-        SELECT (CASE WHEN bool_or(df < %1$d) THEN string_agg(term::text, ' | ') FILTER (WHERE df < %1$d)
-                     ELSE string_agg(term::text, ' & ') END)::tsquery AS query
-        FROM terms WHERE df > 0)"""
-      .formatted(TermStatistics.DF_CAP);
+        SELECT coalesce((SELECT string_agg(term::text, ' | ') FROM rare WHERE reach <= %2$d OR n = 1),
+                        (SELECT string_agg(term::text, ' & ') FROM terms WHERE df > 0))::tsquery AS query)"""
+      .formatted(TermStatistics.DF_CAP, KEYWORD_SCAN_CAP);
 
   private static final String KEYWORD_SCORE =
       "coalesce((SELECT sum(w.idf * ts_rank(" + WEIGHTS + ", m.search_document, w.term)) FROM terms w), 0)";

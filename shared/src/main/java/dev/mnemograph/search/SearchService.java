@@ -45,13 +45,15 @@ public final class SearchService {
   }
 
   public Future<SearchResults> search(String workspaceId, SearchQuery q) {
-    Future<Optional<String>> vector = q.useSemantic() || !q.useKeyword()
+    // a query of only spaces has no meaning to embed (the REST contract refuses it; MCP arguments may not)
+    boolean wantMeaning = (q.useSemantic() || !q.useKeyword()) && !q.query().isBlank();
+    Future<Optional<String>> vector = wantMeaning
         ? queryEmbeddings.embed(q.query()) : Future.succeededFuture(Optional.empty());
     return vector.compose(v -> {
       boolean byMeaning = v.isPresent();
       // Meaning was asked for alone but cannot be had: words are better than nothing.
       boolean byWords = q.useKeyword() || !byMeaning;
-      String notice = (q.useSemantic() || !q.useKeyword()) && !byMeaning
+      String notice = wantMeaning && !byMeaning
           ? "The query could not be embedded in time (no embedding worker answered); ranked by keywords only."
           : null;
       return Transactions.run(pool, conn -> conn.query(NO_COMMIT_WAIT).execute()

@@ -18,22 +18,29 @@ import java.util.concurrent.TimeUnit;
  * counted on the GIN index up to {@value #DF_CAP}.
  *
  * <p>Counting a common term reads up to {@value #DF_CAP} heap rows: measured about 5 ms a term at 100,000
- * memories, most of a search's time. Frequencies move slowly and only matter as weights, so each
- * (workspace, term) is counted again only after {@value #TTL_SECONDS} s; a process keeps at most
- * {@value #MAX_ENTRIES} of them. A common term counted a minute ago is as good a weight as one counted now.
+ * memories, most of a search's time. So a term found in at least {@value #CACHE_MIN_DF} memories is counted
+ * again only after {@value #TTL_SECONDS} s (a common term counted a minute ago is as good a weight as one
+ * counted now); a rarer one is counted every time, which is cheap and means that a memory stored a moment
+ * ago with a new word is found by it at once. A process keeps at most {@value #MAX_ENTRIES} counts. A query
+ * weighs at most {@value #MAX_TERMS} distinct terms (the first in PostgreSQL's order), so that a 4,000-
+ * character query cannot hold a connection for long.
  */
 public final class TermStatistics {
   /** Terms past this count weigh the same (and do not bring up candidates by themselves). */
   public static final int DF_CAP = 1000;
   static final int TTL_SECONDS = 60;
+  static final int CACHE_MIN_DF = 100;
+  static final int MAX_TERMS = 64;
   static final int MAX_ENTRIES = 200_000;
 
   private static final String TERMS = """
-      SELECT coalesce(array_agg(lexeme), '{}') FROM unnest(tsvector_to_array(to_tsvector('english', $1::text))) lexeme""";
+      SELECT coalesce(array_agg(lexeme), '{}') FROM (
+        SELECT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', $1::text))) lexeme LIMIT %d) t"""
+      .formatted(MAX_TERMS);
 
   private static final String COUNT = """
       SELECT l, (SELECT count(*) FROM (
-          SELECT 1 FROM memory m WHERE m.workspace_id = $1 AND m.search_document @@ plainto_tsquery('simple', l)
+          SELECT 1 FROM memory m WHERE m.workspace_id = $1 AND m.search_document @@ search_term(l)
           LIMIT %d) c)
       FROM unnest($2::text[]) AS l""".formatted(DF_CAP);
 
@@ -70,7 +77,9 @@ public final class TermStatistics {
                     for (Row r : rows) {
                       int df = r.getLong(1).intValue();
                       known.put(r.getString(0), df);
-                      counted.put(key(workspaceId, r.getString(0)), new Counted(df, now));
+                      if (df >= CACHE_MIN_DF) {
+                        counted.put(key(workspaceId, r.getString(0)), new Counted(df, now));
+                      }
                     }
                     return null;
                   });

@@ -47,9 +47,16 @@ public final class WorkerVerticle extends VerticleBase {
   private Embedder embedder;
   /** Threads that embed search queries: two queries at a time, each a few milliseconds. */
   private static final int QUERY_THREADS = 2;
+  /**
+   * Query embeddings waiting or running, past which a request is refused at once: the API gives up after a
+   * second anyway, and a queue of requests nobody waits for would only delay the next ones.
+   */
+  private static final int QUERY_QUEUE_LIMIT = 64;
 
   private WorkerExecutor embeddingPool;
   private WorkerExecutor queryPool;
+  /** Touched on this verticle's event loop only. */
+  private int queriesInFlight;
   private JobWorker worker;
 
   public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings) {
@@ -104,7 +111,13 @@ public final class WorkerVerticle extends VerticleBase {
       msg.fail(400, "text is required");
       return;
     }
+    if (queriesInFlight >= QUERY_QUEUE_LIMIT) {
+      msg.fail(503, "query embeddings are backed up");
+      return;
+    }
+    queriesInFlight++;
     queryPool.executeBlocking(() -> embedder.embedQuery(text), false)
+        .onComplete(r -> queriesInFlight--)
         .onSuccess(vector -> msg.reply(new JsonObject().put("vector", vector).put("model", embedder.modelName())))
         .onFailure(e -> {
           LOG.warn("Query embedding failed: {}", e.toString());
@@ -117,11 +130,14 @@ public final class WorkerVerticle extends VerticleBase {
     if (worker != null) {
       worker.stop();
     }
-    if (embedder != null) {
-      embedder.close();
-    }
+    // the pools first: a query or a batch still running must not find the model closed under it
     Future<Void> queries = queryPool == null ? Future.succeededFuture() : queryPool.close();
-    return queries.compose(v -> embeddingPool == null ? Future.succeededFuture() : embeddingPool.close());
+    return queries.compose(v -> embeddingPool == null ? Future.succeededFuture() : embeddingPool.close())
+        .onComplete(v -> {
+          if (embedder != null) {
+            embedder.close();
+          }
+        });
   }
 
   /** host:pid:random, so that a lease names the process that holds it. */
