@@ -143,7 +143,7 @@ class SearchLatencyBenchmark {
 
     IntFunction<Future<?>> embedding = i -> queryEmbeddings.embed(questions.get(i % questions.size()));
     IntFunction<Future<?>> sql = i -> Transactions.run(pool, conn -> search.candidates(conn, ws,
-            SearchQuery.of(questions.get(i % questions.size())), vectors.get(i % vectors.size()),
+            SearchQuery.of(questions.get(i % questions.size())), true, vectors.get(i % vectors.size()),
             SearchService.candidatesPerSide(SearchQuery.DEFAULT_LIMIT))
         .compose(c -> memories.recordRetrievals(conn, ws, c.stream().limit(SearchQuery.DEFAULT_LIMIT)
             .map(x -> x.memoryId()).toList())));
@@ -245,9 +245,9 @@ class SearchLatencyBenchmark {
       SearchQuery q = new SearchQuery(questions.get(i), List.of(), List.of(), List.of(), List.of(), null,
           SearchQuery.DEFAULT_LIMIT, true, false, false);
       String v = vectors.get(i);
-      List<String> truth = pool.withTransaction(c -> exact.candidates(c, ws, q, v, 10)).await().stream()
+      List<String> truth = pool.withTransaction(c -> exact.candidates(c, ws, q, false, v, 10)).await().stream()
           .map(x -> x.memoryId()).toList();
-      found += pool.withTransaction(c -> indexed.candidates(c, ws, q, v, 10)).await().stream()
+      found += pool.withTransaction(c -> indexed.candidates(c, ws, q, false, v, 10)).await().stream()
           .filter(x -> truth.contains(x.memoryId())).count();
     }
     System.out.printf("semantic top 10 through the HNSW index against an exact scan of the %d-memory workspace: "

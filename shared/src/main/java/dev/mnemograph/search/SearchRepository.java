@@ -65,6 +65,7 @@ public final class SearchRepository {
                         (SELECT string_agg(term::text, ' & ') FROM terms WHERE df > 0))::tsquery AS query)"""
       .formatted(TermStatistics.DF_CAP, KEYWORD_SCAN_CAP);
 
+  /** Orders the by-words candidates (SCORED sums the same for every candidate). */
   private static final String KEYWORD_SCORE =
       "coalesce((SELECT sum(w.idf * ts_rank(" + WEIGHTS + ", m.search_document, w.term)) FROM terms w), 0)";
 
@@ -91,27 +92,29 @@ public final class SearchRepository {
       """ + FILTERS + """
         ORDER BY (m.embedding <=> $3::vector)%s LIMIT $9)""";
 
+  /** Each candidate's signals, from one pass over the query's terms. */
   private static final String SCORED = """
       SELECT m.memory_id, m.importance_score,
              CASE WHEN m.embedding IS NULL OR $3::vector IS NULL THEN NULL ELSE 1 - (m.embedding <=> $3::vector) END,
-             %s,
-             coalesce((SELECT sum(w.idf) FROM terms w WHERE m.search_document @@ w.term)
-                      / nullif((SELECT sum(idf) FROM terms), 0), 0),
-             (SELECT coalesce(array_agg(btrim(w.term::text, '''')), '{}') FROM terms w WHERE m.search_document @@ w.term)
-      FROM (%s) c JOIN memory m ON m.id = c.id""".formatted(KEYWORD_SCORE, "%s");
+             k.keyword, coalesce(k.matched_idf / nullif(k.total_idf, 0), 0), k.matched_terms
+      FROM (%s) c JOIN memory m ON m.id = c.id
+      CROSS JOIN LATERAL (
+        SELECT coalesce(sum(w.idf * ts_rank(WEIGHTS_HERE, m.search_document, w.term)), 0) AS keyword,
+               sum(w.idf) FILTER (WHERE m.search_document @@ w.term) AS matched_idf,
+               sum(w.idf) AS total_idf,
+               coalesce(array_agg(btrim(w.term::text, '''')) FILTER (WHERE m.search_document @@ w.term), '{}')
+                 AS matched_terms
+        FROM terms w) k""".replace("WEIGHTS_HERE", WEIGHTS);
 
   private static final String ITERATIVE_SCAN = """
       SET LOCAL hnsw.iterative_scan = strict_order;
       SET LOCAL hnsw.ef_search = 100;
       SET LOCAL hnsw.max_scan_tuples = 200000""";
 
-  private static final String COUNT_EMBEDDED = """
-      SELECT count(*) FROM (SELECT 1 FROM memory WHERE workspace_id = $1 AND embedding IS NOT NULL LIMIT $2) c""";
-
   /** How long a workspace's size class (exact scan or index) is trusted before it is counted again. */
   static final long SIZE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-  private final int exactScanMaxRows;
+  private final VectorSearch vectors;
   /**
    * workspace → (small enough for the exact scan?, when counted). Counting costs a few milliseconds in a large
    * workspace, on every search; a stale answer is still a correct one (the exact scan is exact at any size,
@@ -124,25 +127,26 @@ public final class SearchRepository {
   }
 
   public SearchRepository(int exactScanMaxRows) {
-    this.exactScanMaxRows = exactScanMaxRows;
+    this.vectors = new VectorSearch(exactScanMaxRows);
   }
 
   /**
    * Up to {@code perSide} candidates by words and as many by meaning (fewer when the workspace has fewer),
    * each with its raw signals; in no particular order.
    *
-   * @param vector the query's embedding in pgvector text form, or null to search by words only
+   * @param byWords whether words bring up candidates and score them
+   * @param vector  the query's embedding in pgvector text form, or null to search by words only
    */
   public Future<List<SearchCandidate>> candidates(SqlConnection conn, String workspaceId, SearchQuery q,
-                                                  String vector, int perSide) {
+                                                  boolean byWords, String vector, int perSide) {
     boolean byMeaning = vector != null;
-    Future<TermStatistics.Terms> terms = q.useKeyword() ? termStatistics.of(conn, workspaceId, q.query())
+    Future<TermStatistics.Terms> terms = byWords ? termStatistics.of(conn, workspaceId, q.query())
         : Future.succeededFuture(new TermStatistics.Terms(List.of(), List.of()));
     Future<Boolean> exact = terms.compose(t -> !byMeaning ? Future.succeededFuture(true) : small(conn, workspaceId));
     return exact.compose(small -> {
       Future<?> setup = byMeaning && !small ? conn.query(ITERATIVE_SCAN).execute() : Future.succeededFuture();
       TermStatistics.Terms t = terms.result();
-      return setup.compose(v -> conn.preparedQuery(sql(q.useKeyword(), byMeaning, small))
+      return setup.compose(v -> conn.preparedQuery(sql(byWords, byMeaning, small))
           .execute(Tuple.tuple()
               .addString(workspaceId).addArrayOfString(t.lexemes().toArray(String[]::new)).addString(vector)
               .addArrayOfString(orNull(q.memoryTypes())).addArrayOfString(orNull(q.tags()))
@@ -165,12 +169,11 @@ public final class SearchRepository {
     if (known != null && System.nanoTime() - known.countedAt() < SIZE_RECHECK_NANOS) {
       return Future.succeededFuture(known.small());
     }
-    return conn.preparedQuery(COUNT_EMBEDDED).execute(Tuple.of(workspaceId, exactScanMaxRows + 1))
-        .map(rows -> {
-          boolean small = rows.iterator().next().getLong(0) <= exactScanMaxRows;
-          sizes.put(workspaceId, new SizeClass(small, System.nanoTime()));
-          return small;
-        });
+    return vectors.scannedExactly(conn, List.of(workspaceId)).map(exact -> {
+      boolean small = exact.contains(workspaceId);
+      sizes.put(workspaceId, new SizeClass(small, System.nanoTime()));
+      return small;
+    });
   }
 
   /** The statement {@link #candidates} runs (public for EXPLAIN in tests and benchmarks). */

@@ -57,7 +57,7 @@ public final class SearchService {
           ? "The query could not be embedded in time (no embedding worker answered); ranked by keywords only."
           : null;
       return Transactions.run(pool, conn -> conn.query(NO_COMMIT_WAIT).execute()
-          .compose(x -> search.candidates(conn, workspaceId, withWords(q, byWords), v.orElse(null),
+          .compose(x -> search.candidates(conn, workspaceId, q, byWords, v.orElse(null),
               candidatesPerSide(q.limit())))
           .compose(candidates -> {
             List<HybridRanking.Ranked> page = ranking.rank(candidates, byWords, byMeaning).stream()
@@ -67,11 +67,6 @@ public final class SearchService {
                 .map(found -> results(page, found, q.explain(), byMeaning, notice));
           }));
     });
-  }
-
-  private static SearchQuery withWords(SearchQuery q, boolean byWords) {
-    return byWords == q.useKeyword() ? q : new SearchQuery(q.query(), q.memoryTypes(), q.tags(), q.tagPrefixes(),
-        q.sourceFiles(), q.minImportance(), q.limit(), q.useSemantic(), byWords, q.explain());
   }
 
   private static SearchResults results(List<HybridRanking.Ranked> page, Map<String, Memory> found, boolean explain,

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,16 +87,8 @@ public final class VectorSearch {
    */
   public Future<Map<String, List<Neighbour>>> nearestToEach(SqlConnection conn, List<String> workspaceIds,
                                                            List<String> memoryIds, int k) {
-    return conn.preparedQuery(COUNT_EMBEDDED_EACH)
-        .execute(Tuple.tuple().addArrayOfString(new TreeSet<>(workspaceIds).toArray(String[]::new))
-            .addInteger(exactScanMaxRows + 1))
-        .compose(counts -> {
-          Set<String> exact = new HashSet<>();
-          counts.forEach(r -> {
-            if (r.getLong(1) <= exactScanMaxRows) {
-              exact.add(r.getString(0));
-            }
-          });
+    return scannedExactly(conn, workspaceIds)
+        .compose(exact -> {
           List<String> exactWorkspaces = new ArrayList<>();
           List<String> exactMemories = new ArrayList<>();
           Map<String, String> indexed = new LinkedHashMap<>();   // memory -> workspace
@@ -131,6 +124,25 @@ public final class VectorSearch {
                         }));
           }
           return chain.map(out);
+        });
+  }
+
+  /**
+   * Those of the workspaces small enough for the exact scan (at most {@code exactScanMaxRows} embedded
+   * memories, counted no further than that); the others are searched through the index.
+   */
+  public Future<Set<String>> scannedExactly(SqlConnection conn, Collection<String> workspaceIds) {
+    return conn.preparedQuery(COUNT_EMBEDDED_EACH)
+        .execute(Tuple.tuple().addArrayOfString(new TreeSet<>(workspaceIds).toArray(String[]::new))
+            .addInteger(exactScanMaxRows + 1))
+        .map(counts -> {
+          Set<String> exact = new HashSet<>();
+          counts.forEach(r -> {
+            if (r.getLong(1) <= exactScanMaxRows) {
+              exact.add(r.getString(0));
+            }
+          });
+          return exact;
         });
   }
 

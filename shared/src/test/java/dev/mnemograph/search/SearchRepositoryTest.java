@@ -64,7 +64,7 @@ class SearchRepositoryTest {
   private List<String> byMeaning(SearchRepository repository, String workspaceId, String vector, boolean forceIndex) {
     SearchQuery q = new SearchQuery("zzz", List.of(), List.of(), List.of(), List.of(), null, K, true, false, false);
     return pool.withTransaction(conn -> conn.query(forceIndex ? "SET LOCAL enable_sort = off" : "SELECT 1").execute()
-            .compose(v -> repository.candidates(conn, workspaceId, q, vector, K)))
+            .compose(v -> repository.candidates(conn, workspaceId, q, false, vector, K)))
         .await().stream()
         .sorted(Comparator.comparingDouble((SearchCandidate c) -> c.similarity()).reversed())
         .map(SearchCandidate::memoryId).toList();
@@ -112,7 +112,7 @@ class SearchRepositoryTest {
     SearchQuery q = new SearchQuery("schema word1234", List.of(), List.of(), List.of(), List.of(), null, K, false,
         true, false);
     List<SearchCandidate> found = pool.withTransaction(conn -> new SearchRepository(5_000)
-        .candidates(conn, BIG, q, null, K)).await();
+        .candidates(conn, BIG, q, true, null, K)).await();
     SearchCandidate best = found.stream().max(Comparator.comparingDouble(SearchCandidate::keyword)).orElseThrow();
 
     assertEquals("mem-sr000000001234", best.memoryId(), "the one memory with the rare word");
