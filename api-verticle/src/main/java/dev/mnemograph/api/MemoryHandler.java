@@ -52,7 +52,7 @@ public final class MemoryHandler {
         b.getString("memory_type", "general"), strings(b, "tags"), strings(b, "concepts"),
         strings(b, "source_files"), b.getDouble("importance_score", 0.5), b.getDouble("confidence_score", 0.5));
     respond(rc, 201, memories.store(TokenAuth.workspaceId(rc), m)
-        .onSuccess(stored -> workWaiting(stored.memoryId()))
+        .onSuccess(stored -> Addresses.jobsReady(bus, stored.memoryId()))
         .map(Memory::toJson));
   }
 
@@ -115,7 +115,7 @@ public final class MemoryHandler {
         stringsOrNull(b, "source_files"), b.getDouble("importance_score"), b.getDouble("confidence_score"));
     String id = memoryId(rc);
     respond(rc, 200, memories.update(TokenAuth.workspaceId(rc), id, changes)
-        .onSuccess(m -> workWaiting(id))
+        .onSuccess(m -> Addresses.jobsReady(bus, id))
         .map(Memory::toJson));
   }
 
@@ -137,11 +137,6 @@ public final class MemoryHandler {
 
   void recordRetrieval(RoutingContext rc) {
     respond(rc, 200, memories.recordRetrieval(TokenAuth.workspaceId(rc), memoryId(rc)).map(Memory::toJson));
-  }
-
-  /** A hint for the workers; the work itself is recorded in PostgreSQL. */
-  private void workWaiting(String memoryId) {
-    bus.publish(Addresses.JOBS_READY, new JsonObject().put("memory_id", memoryId));
   }
 
   static void respond(RoutingContext rc, int status, Future<?> result) {

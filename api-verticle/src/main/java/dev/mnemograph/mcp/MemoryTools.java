@@ -192,16 +192,11 @@ public final class MemoryTools {
     NewMemory m = new NewMemory(a.requiredString("title", 500), a.requiredString("content", 100_000),
         a.oneOf("memory_type", MEMORY_TYPES).orElse("general"), a.strings("tags"), a.strings("concepts"),
         a.strings("files"), a.number("importance", 0.5, 0, 1), a.number("confidence", 0.5, 0, 1));
-    return memories.store(ws, m).onSuccess(stored -> workWaiting(stored.memoryId())).map(stored -> ToolResults.of(
+    return memories.store(ws, m).onSuccess(stored -> Addresses.jobsReady(bus, stored.memoryId())).map(stored -> ToolResults.of(
         "Stored " + stored.memoryId() + " (" + stored.memoryType() + "): \"" + stored.title()
             + "\". Found by keywords now, and by meaning once it is embedded (seconds).",
         new JsonObject().put("memory_id", stored.memoryId()).put("title", stored.title())
             .put("memory_type", stored.memoryType()).put("created_at", Memory.timestamp(stored.createdAt()))));
-  }
-
-  /** A hint for the workers, as the REST store sends it; the job itself is already in PostgreSQL. */
-  private void workWaiting(String memoryId) {
-    bus.publish(Addresses.JOBS_READY, new JsonObject().put("memory_id", memoryId));
   }
 
   private Future<CallToolResult> search(String ws, ToolArguments a) {

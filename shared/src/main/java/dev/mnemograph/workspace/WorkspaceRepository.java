@@ -38,15 +38,16 @@ public final class WorkspaceRepository {
       RETURNING key_id""";
 
   private static final String SUMMARY = """
-      SELECT w.workspace_id, w.name, w.created_at,
-             (SELECT count(*) FROM memory m WHERE m.workspace_id = w.workspace_id) AS memory_count,
-             (SELECT count(*) FROM memory m WHERE m.workspace_id = w.workspace_id AND m.embedding IS NOT NULL)
-               AS embedded_count,
+      SELECT w.workspace_id, w.name, w.created_at, m.memory_count, m.embedded_count,
              (SELECT count(*) FROM memory_relationship r WHERE r.workspace_id = w.workspace_id) AS relationship_count,
-             (SELECT count(*) FROM job j WHERE j.workspace_id = w.workspace_id AND j.status IN ('pending', 'running'))
-               AS open_jobs,
-             (SELECT count(*) FROM job j WHERE j.workspace_id = w.workspace_id AND j.status = 'failed') AS failed_jobs
-      FROM workspace w WHERE w.workspace_id = $1""";
+             j.open_jobs, j.failed_jobs
+      FROM workspace w,
+           LATERAL (SELECT count(*) AS memory_count, count(embedding) AS embedded_count
+                    FROM memory WHERE workspace_id = w.workspace_id) m,
+           LATERAL (SELECT count(*) FILTER (WHERE status IN ('pending', 'running')) AS open_jobs,
+                           count(*) FILTER (WHERE status = 'failed') AS failed_jobs
+                    FROM job WHERE workspace_id = w.workspace_id) j
+      WHERE w.workspace_id = $1""";
 
   private final Pool pool;
 
