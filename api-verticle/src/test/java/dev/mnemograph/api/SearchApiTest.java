@@ -202,7 +202,7 @@ class SearchApiTest {
         + "--configuration-cache; it halves local build times.").getString("memory_id");
     Jobs.awaitSettled(id);
     // as it is between the store and the worker's embedding
-    TestService.get().pool().preparedQuery("UPDATE memory SET embedding = NULL WHERE memory_id = $1")
+    TestService.get().pool().preparedQuery("DELETE FROM memory_embedding WHERE memory_id = $1")
         .execute(Tuple.of(id)).await();
 
     JsonObject answer = search(fresh, query("gradle configuration cache"));

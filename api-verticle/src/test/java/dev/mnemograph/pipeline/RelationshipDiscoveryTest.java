@@ -117,7 +117,7 @@ class RelationshipDiscoveryTest {
     String a = api.store(memory(POOLING.get(0))).getString("memory_id");
     String b = api.store(memory(POOLING.get(1))).getString("memory_id");
     Jobs.awaitSettled(a, b);
-    TestService.get().pool().preparedQuery("UPDATE memory SET embedding = NULL WHERE memory_id = $1")
+    TestService.get().pool().preparedQuery("DELETE FROM memory_embedding WHERE memory_id = $1")
         .execute(Tuple.of(a)).await();
 
     assertEquals(new JsonArray(), api.get("/memories/" + a + "/related").bodyAsJsonArray());
@@ -246,7 +246,7 @@ class RelationshipDiscoveryTest {
   }
 
   static String embedding(String memoryId) {
-    return TestService.get().pool().preparedQuery("SELECT embedding::text FROM memory WHERE memory_id = $1")
+    return TestService.get().pool().preparedQuery("SELECT embedding::text FROM memory_embedding WHERE memory_id = $1")
         .execute(Tuple.of(memoryId)).await().iterator().next().getString(0);
   }
 

@@ -25,11 +25,12 @@ public final class EmbeddingRepository {
         ON m.workspace_id = k.workspace_id AND m.memory_id = k.memory_id""";
 
   private static final String STORE = """
-      UPDATE memory SET embedding = $3::vector, embedding_model = $4
-      WHERE workspace_id = $1 AND memory_id = $2""";
+      INSERT INTO memory_embedding (workspace_id, memory_id, embedding, model)
+      SELECT workspace_id, memory_id, $3::vector, $4 FROM memory WHERE workspace_id = $1 AND memory_id = $2
+      ON CONFLICT (workspace_id, memory_id) DO UPDATE SET embedding = EXCLUDED.embedding, model = EXCLUDED.model""";
 
   private static final String COLUMN_DIMENSION = """
-      SELECT atttypmod FROM pg_attribute WHERE attrelid = 'memory'::regclass AND attname = 'embedding'""";
+      SELECT atttypmod FROM pg_attribute WHERE attrelid = 'memory_embedding'::regclass AND attname = 'embedding'""";
 
   private static final String CURRENT_SPACE = "SELECT model, dimension FROM embedding_space FOR UPDATE";
 
@@ -38,7 +39,7 @@ public final class EmbeddingRepository {
       ON CONFLICT (singleton) DO UPDATE SET model = EXCLUDED.model, dimension = EXCLUDED.dimension, changed_at = now()""";
 
   private static final String FORGET_EMBEDDINGS = """
-      UPDATE memory SET embedding = NULL, embedding_model = NULL WHERE embedding IS NOT NULL""";
+      DELETE FROM memory_embedding""";
 
   private static final String FORGET_SIMILARITY_EDGES =
       "DELETE FROM memory_relationship WHERE discovery_method = 'embedding_similarity'";

@@ -22,8 +22,8 @@ import java.util.Optional;
 public final class MemoryRepository {
   private static final String INSERT = """
       INSERT INTO memory (memory_id, workspace_id, title, narrative, memory_type, tags, concepts, source_files,
-                          importance_score, confidence_score)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                          importance_score, base_importance, confidence_score)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
       RETURNING\s""" + Memory.COLUMNS;
 
   private static final String FIND = "SELECT " + Memory.COLUMNS
@@ -42,6 +42,14 @@ public final class MemoryRepository {
       ORDER BY %s
       LIMIT $5 OFFSET $6""";
 
+  /**
+   * A memory's learned importance from the given base and its own signals (V004's function), as of now; for
+   * the right-hand side of an UPDATE of memory.
+   */
+  public static final String LEARNED_IMPORTANCE = """
+      learned_importance(%s, feedback_positive_count, feedback_negative_count, access_count, retrieval_count,
+                         pagerank_score, greatest(last_accessed_at, created_at), now())""";
+
   private static final String UPDATE = """
       UPDATE memory SET
         title = coalesce($3, title),
@@ -50,7 +58,10 @@ public final class MemoryRepository {
         tags = coalesce($6, tags),
         concepts = coalesce($7, concepts),
         source_files = coalesce($8, source_files),
-        importance_score = coalesce($9, importance_score),
+        base_importance = coalesce($9, base_importance),
+        importance_score = CASE WHEN $9::float8 IS NULL THEN importance_score
+                                ELSE """ + LEARNED_IMPORTANCE.formatted("$9::float8") + """
+                           END,
         confidence_score = coalesce($10, confidence_score),
         updated_at = now()
       WHERE workspace_id = $1 AND memory_id = $2

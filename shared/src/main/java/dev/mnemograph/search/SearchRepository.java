@@ -87,17 +87,19 @@ public final class SearchRepository {
   /** $3 the query vector. "+ 0" keeps the planner off the global HNSW index (see VectorSearch). */
   private static final String BY_MEANING = """
       by_meaning AS (
-        SELECT m.id FROM memory m
-        WHERE m.workspace_id = $1 AND m.embedding IS NOT NULL
+        SELECT m.id FROM memory_embedding e
+        JOIN memory m ON m.workspace_id = e.workspace_id AND m.memory_id = e.memory_id
+        WHERE e.workspace_id = $1
       """ + FILTERS + """
-        ORDER BY (m.embedding <=> $3::vector)%s LIMIT $9)""";
+        ORDER BY (e.embedding <=> $3::vector)%s LIMIT $9)""";
 
   /** Each candidate's signals, from one pass over the query's terms. */
   private static final String SCORED = """
       SELECT m.memory_id, m.importance_score,
-             CASE WHEN m.embedding IS NULL OR $3::vector IS NULL THEN NULL ELSE 1 - (m.embedding <=> $3::vector) END,
+             CASE WHEN e.embedding IS NULL OR $3::vector IS NULL THEN NULL ELSE 1 - (e.embedding <=> $3::vector) END,
              k.keyword, coalesce(k.matched_idf / nullif(k.total_idf, 0), 0), k.matched_terms
       FROM (%s) c JOIN memory m ON m.id = c.id
+      LEFT JOIN memory_embedding e ON e.workspace_id = m.workspace_id AND e.memory_id = m.memory_id
       CROSS JOIN LATERAL (
         SELECT coalesce(sum(w.idf * ts_rank(WEIGHTS_HERE, m.search_document, w.term)), 0) AS keyword,
                sum(w.idf) FILTER (WHERE m.search_document @@ w.term) AS matched_idf,

@@ -32,8 +32,8 @@ import java.util.TreeSet;
 public final class VectorSearch {
   private static final String INDEXED = """
       SELECT memory_id, 1 - (embedding <=> $2::vector) AS similarity
-      FROM memory
-      WHERE workspace_id = $1 AND embedding IS NOT NULL AND memory_id <> $3
+      FROM memory_embedding
+      WHERE workspace_id = $1 AND memory_id <> $3
       ORDER BY embedding <=> $2::vector LIMIT $4""";
 
   private static final String ITERATIVE_SCAN = """
@@ -44,8 +44,8 @@ public final class VectorSearch {
   /** How many of each workspace's memories are embedded, counting up to $2 (enough to choose a path). */
   private static final String COUNT_EMBEDDED_EACH = """
       SELECT w.workspace_id,
-             (SELECT count(*) FROM (SELECT 1 FROM memory m WHERE m.workspace_id = w.workspace_id
-                                      AND m.embedding IS NOT NULL LIMIT $2) c)
+             (SELECT count(*) FROM (SELECT 1 FROM memory_embedding e WHERE e.workspace_id = w.workspace_id
+                                    LIMIT $2) c)
       FROM unnest($1::text[]) AS w(workspace_id)""";
 
   /**
@@ -55,15 +55,15 @@ public final class VectorSearch {
   private static final String EXACT_EACH = """
       SELECT m.memory_id, n.memory_id, n.similarity
       FROM unnest($1::text[], $2::text[]) AS j(workspace_id, memory_id)
-      JOIN memory m ON m.workspace_id = j.workspace_id AND m.memory_id = j.memory_id AND m.embedding IS NOT NULL
+      JOIN memory_embedding m ON m.workspace_id = j.workspace_id AND m.memory_id = j.memory_id
       CROSS JOIN LATERAL (
         SELECT o.memory_id, 1 - (o.embedding <=> m.embedding) AS similarity
-        FROM memory o
-        WHERE o.workspace_id = m.workspace_id AND o.embedding IS NOT NULL AND o.memory_id <> m.memory_id
+        FROM memory_embedding o
+        WHERE o.workspace_id = m.workspace_id AND o.memory_id <> m.memory_id
         ORDER BY (o.embedding <=> m.embedding) + 0
         LIMIT $3) n""";
 
-  private static final String EMBEDDING_OF = "SELECT embedding::text FROM memory WHERE workspace_id = $1 AND memory_id = $2";
+  private static final String EMBEDDING_OF = "SELECT embedding::text FROM memory_embedding WHERE workspace_id = $1 AND memory_id = $2";
 
   private static final Comparator<Neighbour> BEST_FIRST =
       Comparator.comparingDouble(Neighbour::similarity).reversed().thenComparing(Neighbour::memoryId);

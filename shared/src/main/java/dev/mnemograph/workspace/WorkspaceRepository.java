@@ -42,7 +42,9 @@ public final class WorkspaceRepository {
              (SELECT count(*) FROM memory_relationship r WHERE r.workspace_id = w.workspace_id) AS relationship_count,
              j.open_jobs, j.failed_jobs
       FROM workspace w,
-           LATERAL (SELECT count(*) AS memory_count, count(embedding) AS embedded_count
+           LATERAL (SELECT count(*) AS memory_count,
+                           (SELECT count(*) FROM memory_embedding e WHERE e.workspace_id = w.workspace_id)
+                             AS embedded_count
                     FROM memory WHERE workspace_id = w.workspace_id) m,
            LATERAL (SELECT count(*) FILTER (WHERE status IN ('pending', 'running')) AS open_jobs,
                            count(*) FILTER (WHERE status = 'failed') AS failed_jobs

@@ -80,7 +80,8 @@ class EmbeddingRepositoryTest {
   }
 
   private Row row(String memoryId) {
-    return pool.preparedQuery("SELECT embedding::text AS embedding, embedding_model FROM memory WHERE memory_id = $1")
+    return pool.preparedQuery("SELECT e.embedding::text AS embedding, e.model AS embedding_model FROM memory m "
+            + "LEFT JOIN memory_embedding e USING (workspace_id, memory_id) WHERE m.memory_id = $1")
         .execute(Tuple.of(memoryId)).await().iterator().next();
   }
 

@@ -36,12 +36,17 @@ class SearchRepositoryTest {
         .execute().await();
     // 1,980 in the big workspace, 20 (1 %) in the small one; random directions; a few words each
     pool.query("""
-        INSERT INTO memory (memory_id, workspace_id, title, narrative, embedding)
+        INSERT INTO memory (memory_id, workspace_id, title, narrative)
         SELECT 'mem-sr' || lpad(i::text, 12, '0'), CASE WHEN i % 100 = 0 THEN 'ws-srsmall0000' ELSE 'ws-srbig000000' END,
-               'note ' || i, (ARRAY['cache', 'queue', 'index', 'schema', 'deploy'])[i % 5 + 1] || ' word' || i,
-               (SELECT array_agg(random() - 0.5) FROM generate_series(1, 384) WHERE i > 0)::vector
+               'note ' || i, (ARRAY['cache', 'queue', 'index', 'schema', 'deploy'])[i % 5 + 1] || ' word' || i
         FROM generate_series(1, 2000) i""").execute().await();
+    pool.query("""
+        INSERT INTO memory_embedding (workspace_id, memory_id, embedding, model)
+        SELECT workspace_id, memory_id,
+               (SELECT array_agg(random() - 0.5) FROM generate_series(1, 384) WHERE m.id IS NOT NULL)::vector, 'random'
+        FROM memory m""").execute().await();
     pool.query("ANALYZE memory").execute().await();
+    pool.query("ANALYZE memory_embedding").execute().await();
   }
 
   @AfterAll
@@ -56,7 +61,7 @@ class SearchRepositoryTest {
 
   private List<String> exactTop(String workspaceId, String vector) {
     return pool.preparedQuery("""
-            SELECT memory_id FROM memory WHERE workspace_id = $1
+            SELECT memory_id FROM memory_embedding WHERE workspace_id = $1
             ORDER BY (embedding <=> $2::vector) + 0 LIMIT $3""")
         .execute(Tuple.of(workspaceId, vector, K)).await().stream().map(r -> r.getString(0)).toList();
   }
@@ -95,12 +100,18 @@ class SearchRepositoryTest {
     assertEquals(exactTop(BIG, vector), byMeaning(exact, BIG, vector, false));
   }
 
+  /**
+   * Without vectors in its rows, 2,000 memories fit in so few pages that a sequential scan is the planner's
+   * honest choice here; what must hold is that the statement can use the GIN index when the table is large.
+   */
   @Test
-  void the_keyword_side_uses_the_gin_index_not_a_sequential_scan() {
-    String plan = pool.preparedQuery("EXPLAIN " + SearchRepository.sql(true, false, true))
-        .execute(Tuple.tuple().addString(BIG).addArrayOfString(new String[] {"word1234", "schema"}).addString(null)
-            .addArrayOfString(null).addArrayOfString(null).addArrayOfString(null).addArrayOfString(null)
-            .addDouble(null).addInteger(K).addArrayOfInteger(new Integer[] {1, 396}))
+  void the_keyword_side_can_use_the_gin_index_instead_of_a_sequential_scan() {
+    String plan = pool.withTransaction(conn -> conn.query("SET LOCAL enable_seqscan = off").execute()
+            .compose(v -> conn.preparedQuery("EXPLAIN " + SearchRepository.sql(true, false, true))
+                .execute(Tuple.tuple().addString(BIG).addArrayOfString(new String[] {"word1234", "schema"})
+                    .addString(null).addArrayOfString(null).addArrayOfString(null).addArrayOfString(null)
+                    .addArrayOfString(null).addDouble(null).addInteger(K)
+                    .addArrayOfInteger(new Integer[] {1, 396}))))
         .await().stream().map(r -> r.getString(0)).reduce("", (a, b) -> a + b + "\n");
 
     assertTrue(plan.contains("memory_search_document"), plan);

@@ -46,11 +46,15 @@ class VectorSearchTest {
         .execute().await();
     // Random directions (centred, so cosine spreads over -1..1), spread over the workspaces round-robin.
     pool.query("""
-        INSERT INTO memory (memory_id, workspace_id, title, narrative, embedding)
-        SELECT 'mem-vs' || lpad(i::text, 12, '0'), 'ws-vs' || lpad((i %% %d + 1)::text, 9, '0'), 't', 'n',
-               (SELECT array_agg(random() - 0.5) FROM generate_series(1, 384) WHERE i > 0)::vector
+        INSERT INTO memory (memory_id, workspace_id, title, narrative)
+        SELECT 'mem-vs' || lpad(i::text, 12, '0'), 'ws-vs' || lpad((i %% %d + 1)::text, 9, '0'), 't', 'n'
         FROM generate_series(1, %d) i""".formatted(WORKSPACES, WORKSPACES * PER_WORKSPACE))
         .execute().await();
+    pool.query("""
+        INSERT INTO memory_embedding (workspace_id, memory_id, embedding, model)
+        SELECT workspace_id, memory_id,
+               (SELECT array_agg(random() - 0.5) FROM generate_series(1, 384) WHERE m.id IS NOT NULL)::vector, 'random'
+        FROM memory m""").execute().await();
     System.out.printf("VectorSearchTest: %d vectors inserted into the HNSW-indexed table in %d ms%n",
         WORKSPACES * PER_WORKSPACE, (System.nanoTime() - started) / 1_000_000);
   }
@@ -63,7 +67,7 @@ class VectorSearchTest {
   /** The exact answer, by brute force over the workspace's rows (no index can serve this ordering). */
   private List<String> exact(String workspaceId, String vector, String exclude) {
     return pool.preparedQuery("""
-            SELECT memory_id FROM memory WHERE workspace_id = $1 AND memory_id <> $3
+            SELECT memory_id FROM memory_embedding WHERE workspace_id = $1 AND memory_id <> $3
             ORDER BY (embedding <=> $2::vector) + 0 LIMIT $4""")
         .execute(Tuple.of(workspaceId, vector, exclude, K)).await().stream().map(r -> r.getString(0)).toList();
   }
@@ -95,8 +99,8 @@ class VectorSearchTest {
   @Test
   void through_the_hnsw_index_an_iterative_scan_still_finds_the_workspace_s_nearest() {
     String plan = pool.withTransaction(conn -> conn.query(FORCE_INDEX).execute()
-        .compose(v -> conn.query("EXPLAIN SELECT memory_id FROM memory WHERE workspace_id = 'ws-vs000000001' "
-            + "ORDER BY embedding <=> (SELECT embedding FROM memory LIMIT 1) LIMIT 10").execute())).await()
+        .compose(v -> conn.query("EXPLAIN SELECT memory_id FROM memory_embedding WHERE workspace_id = 'ws-vs000000001' "
+            + "ORDER BY embedding <=> (SELECT embedding FROM memory_embedding LIMIT 1) LIMIT 10").execute())).await()
         .stream().map(r -> r.getString(0)).reduce("", (a, b) -> a + b + "\n");
     assertTrue(plan.contains("memory_embedding_hnsw"), plan);
 
@@ -147,8 +151,9 @@ class VectorSearchTest {
       String workspaceId = "ws-vs" + String.format("%09d", q + 1);
       rows += pool.withTransaction(conn -> conn.query(FORCE_INDEX + "; SET LOCAL hnsw.iterative_scan = off").execute()
           .compose(v -> conn.preparedQuery("""
-                  SELECT memory_id FROM memory WHERE workspace_id = $1
-                  ORDER BY embedding <=> (SELECT embedding FROM memory WHERE workspace_id = $1 LIMIT 1) LIMIT $2""")
+                  SELECT memory_id FROM memory_embedding WHERE workspace_id = $1
+                  ORDER BY embedding <=> (SELECT embedding FROM memory_embedding WHERE workspace_id = $1 LIMIT 1)
+                  LIMIT $2""")
               .execute(Tuple.of(workspaceId, K)))).await().size();
     }
     System.out.printf("VectorSearchTest: the plain HNSW query returned %.2f of %d rows on average%n", rows / QUERIES, K);
