@@ -60,7 +60,7 @@ public final class MemoryRepository {
         source_files = coalesce($8, source_files),
         base_importance = coalesce($9, base_importance),
         importance_score = CASE WHEN $9::float8 IS NULL THEN importance_score
-                                ELSE """ + LEARNED_IMPORTANCE.formatted("$9::float8") + """
+                                ELSE\s""" + LEARNED_IMPORTANCE.formatted("$9::float8") + """
                            END,
         confidence_score = coalesce($10, confidence_score),
         updated_at = now()
