@@ -120,7 +120,9 @@ public final class MemoryHandler {
   }
 
   void delete(RoutingContext rc) {
-    memories.delete(TokenAuth.workspaceId(rc), memoryId(rc))
+    String id = memoryId(rc);
+    memories.delete(TokenAuth.workspaceId(rc), id)
+        .onSuccess(v -> Addresses.jobsReady(bus, id))   // its neighbours choose again
         .onSuccess(v -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
   }
@@ -128,6 +130,7 @@ public final class MemoryHandler {
   void batchDelete(RoutingContext rc) {
     List<String> ids = strings(body(rc), "memory_ids");
     respond(rc, 200, memories.deleteMany(TokenAuth.workspaceId(rc), ids)
+        .onSuccess(n -> Addresses.jobsReady(bus, ids.get(0)))
         .map(n -> new JsonObject().put("deleted_count", n)));
   }
 

@@ -128,7 +128,7 @@ class RelationshipDiscoveryTest {
   }
 
   @Test
-  void shared_files_make_references_from_newer_to_older_and_shared_concepts_make_related_to() {
+  void shared_files_make_references_and_shared_concepts_make_related_to() {
     Api api = Api.newWorkspace("overlap");
     String older = api.store(new JsonObject().put("title", "Retry policy for the payment client")
         .put("narrative", "The payment client retries idempotent calls three times with jitter.")
@@ -152,8 +152,9 @@ class RelationshipDiscoveryTest {
     assertEquals(older, related.getString("target_memory_id"));
     assertEquals("concept_overlap", related.getString("discovery_method"));
     assertEquals(0.5, related.getDouble("confidence"), 1e-9);
-    assertEquals(Set.of(), targets(api.get("/memories/" + older).bodyAsJsonObject(), "outgoing_relationships",
-        "references"));
+    assertTrue(references.getBoolean("is_bidirectional"));
+    assertEquals(Set.of(newer), targets(api.get("/memories/" + older).bodyAsJsonObject(), "outgoing_relationships",
+        "references"), "each chose the other: an edge each way");
     assertEquals(new JsonArray(), api.get("/memories/" + unrelated).bodyAsJsonObject()
         .getJsonArray("incoming_relationships"));
   }

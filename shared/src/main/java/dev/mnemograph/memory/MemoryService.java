@@ -2,6 +2,7 @@ package dev.mnemograph.memory;
 
 import dev.mnemograph.db.Transactions;
 import dev.mnemograph.error.ConflictException;
+import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.jobs.JobKind;
 import dev.mnemograph.jobs.JobQueue;
@@ -115,19 +116,29 @@ public final class MemoryService {
         .compose(s -> memories.get(conn, workspaceId, targetId))
         .compose(t -> relationships.addManual(conn, workspaceId, sourceId, targetId, type, confidence,
             bidirectional, context))
+        .compose(added -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(added))
         .compose(added -> added.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new ConflictException("A manual '" + type + "' relationship from " + sourceId + " to " + targetId
                 + " already exists.")))));
   }
 
+  /**
+   * Deletes the memory with its edges; the memories that had chosen it as a discovered neighbour are queued
+   * to choose again, and the workspace's graph is due for analysis.
+   */
   public Future<Void> delete(String workspaceId, String memoryId) {
     return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
-        .compose(v -> memories.delete(conn, workspaceId, memoryId)));
+        .compose(v -> relationships.requeueChoosersOf(conn, workspaceId, List.of(memoryId)))
+        .compose(n -> memories.delete(conn, workspaceId, memoryId))
+        .compose(v -> WorkspaceGraph.markChanged(conn, List.of(workspaceId))));
   }
 
+  /** {@link #delete} for several memories at once; answers how many existed. */
   public Future<Integer> deleteMany(String workspaceId, List<String> memoryIds) {
     return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
-        .compose(v -> memories.deleteMany(conn, workspaceId, memoryIds)));
+        .compose(v -> relationships.requeueChoosersOf(conn, workspaceId, memoryIds))
+        .compose(n -> memories.deleteMany(conn, workspaceId, memoryIds))
+        .compose(deleted -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(deleted)));
   }
 
   public Future<Memory> recordAccess(String workspaceId, String memoryId) {

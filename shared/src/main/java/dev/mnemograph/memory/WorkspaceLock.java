@@ -22,6 +22,8 @@ public final class WorkspaceLock {
 
   /** Advisory-lock class of workspace locks (the migrator's single-key lock lives in another key space). */
   private static final int WORKSPACE_CLASS = 1;
+  /** Advisory-lock class of the discovery lock: one relationship discovery per workspace at a time. */
+  private static final int DISCOVERY_CLASS = 2;
 
   private static final String SHARED = "SELECT pg_advisory_xact_lock_shared($1, hashtext($2))";
   private static final String EXCLUSIVE = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
@@ -39,6 +41,20 @@ public final class WorkspaceLock {
     Future<Void> chain = Future.succeededFuture();
     for (String workspaceId : new TreeSet<>(workspaceIds)) {
       chain = chain.compose(v -> forLinking(conn, workspaceId));
+    }
+    return chain;
+  }
+
+  /**
+   * For relationship discovery, after {@link #forLinking}: held exclusively, so that a discovery batch sees
+   * every choice the one before it made in the workspace (what it offers to whom depends on them). Taken in
+   * one order everywhere.
+   */
+  public static Future<Void> forDiscovery(SqlClient conn, Collection<String> workspaceIds) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String workspaceId : new TreeSet<>(workspaceIds)) {
+      chain = chain.compose(v -> conn.preparedQuery(EXCLUSIVE).execute(Tuple.of(DISCOVERY_CLASS, workspaceId))
+          .mapEmpty());
     }
     return chain;
   }

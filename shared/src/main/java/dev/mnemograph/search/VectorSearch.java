@@ -34,7 +34,7 @@ public final class VectorSearch {
       SELECT memory_id, 1 - (embedding <=> $2::vector) AS similarity
       FROM memory_embedding
       WHERE workspace_id = $1 AND memory_id <> $3
-      ORDER BY embedding <=> $2::vector LIMIT $4""";
+      ORDER BY embedding <=> $2::vector, memory_id LIMIT $4""";
 
   private static final String ITERATIVE_SCAN = """
       SET LOCAL hnsw.iterative_scan = strict_order;
@@ -60,7 +60,8 @@ public final class VectorSearch {
         SELECT o.memory_id, 1 - (o.embedding <=> m.embedding) AS similarity
         FROM memory_embedding o
         WHERE o.workspace_id = m.workspace_id AND o.memory_id <> m.memory_id
-        ORDER BY (o.embedding <=> m.embedding) + 0
+          AND 1 - (o.embedding <=> m.embedding) >= $4
+        ORDER BY (o.embedding <=> m.embedding) + 0, o.memory_id
         LIMIT $3) n""";
 
   private static final String EMBEDDING_OF = "SELECT embedding::text FROM memory_embedding WHERE workspace_id = $1 AND memory_id = $2";
@@ -82,11 +83,23 @@ public final class VectorSearch {
 
   /**
    * For each of the given memories (parallel lists), up to {@code k} memories of its own workspace nearest
-   * to it, best first, keyed by memory id; a memory without an embedding has no entry. Workspaces on the
-   * exact path are answered by one statement for all their memories, the others memory by memory.
+   * to it, best first (equally near: by memory id), keyed by memory id; a memory without an embedding has no
+   * entry. Workspaces on the exact path are answered by one statement for all their memories, the others
+   * memory by memory.
    */
   public Future<Map<String, List<Neighbour>>> nearestToEach(SqlConnection conn, List<String> workspaceIds,
                                                            List<String> memoryIds, int k) {
+    return nearestToEach(conn, workspaceIds, memoryIds, k, k, -1);
+  }
+
+  /**
+   * {@link #nearestToEach} with a floor: the memories at least {@code minSimilarity} similar, at most
+   * {@code exactLimit} of them in a workspace on the exact path and the {@code indexLimit} nearest through the
+   * index (the index path cannot be asked for "all above" without scanning the whole graph).
+   */
+  public Future<Map<String, List<Neighbour>>> nearestToEach(SqlConnection conn, List<String> workspaceIds,
+                                                           List<String> memoryIds, int exactLimit,
+                                                           int indexLimit, double minSimilarity) {
     return scannedExactly(conn, workspaceIds)
         .compose(exact -> {
           List<String> exactWorkspaces = new ArrayList<>();
@@ -104,7 +117,8 @@ public final class VectorSearch {
           Future<Void> chain = exactMemories.isEmpty() ? Future.succeededFuture()
               : conn.preparedQuery(EXACT_EACH).execute(Tuple.tuple()
                       .addArrayOfString(exactWorkspaces.toArray(String[]::new))
-                      .addArrayOfString(exactMemories.toArray(String[]::new)).addInteger(k))
+                      .addArrayOfString(exactMemories.toArray(String[]::new)).addInteger(exactLimit)
+                      .addDouble(minSimilarity))
                   .map(rows -> {
                     rows.forEach(r -> out.computeIfAbsent(r.getString(0), id -> new ArrayList<>())
                         .add(new Neighbour(r.getString(1), r.getDouble(2))));
@@ -117,9 +131,9 @@ public final class VectorSearch {
           for (Map.Entry<String, String> e : indexed.entrySet()) {
             chain = chain.compose(v -> embeddingOf(conn, e.getValue(), e.getKey()))
                 .compose(vector -> vector == null ? Future.succeededFuture()
-                    : nearestByIndex(conn, e.getValue(), vector, e.getKey(), k)
+                    : nearestByIndex(conn, e.getValue(), vector, e.getKey(), indexLimit)
                         .map(near -> {
-                          out.put(e.getKey(), near);
+                          out.put(e.getKey(), near.stream().filter(n -> n.similarity() >= minSimilarity).toList());
                           return null;
                         }));
           }

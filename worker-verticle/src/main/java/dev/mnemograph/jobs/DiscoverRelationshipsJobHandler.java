@@ -1,6 +1,7 @@
 package dev.mnemograph.jobs;
 
 import dev.mnemograph.db.Transactions;
+import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.memory.WorkspaceLock;
 import dev.mnemograph.search.Neighbour;
@@ -9,20 +10,25 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Replaces memories' discovered edges, a claimed batch per transaction: similar_to to each one's nearest
- * memories above the similarity threshold (both directions), references to those sharing source files,
- * related_to to those sharing concepts. Manual edges are left alone.
+ * Re-discovers the edges around a claimed batch of changed memories, in one transaction (see
+ * {@link RelationshipRepository} for what a discovered edge is and how it stays a function of the memories).
+ * Manual edges are left alone.
  */
 public final class DiscoverRelationshipsJobHandler implements JobHandler {
+  /** How many nearest memories a changed one is offered to through the HNSW index (all above the threshold on the exact path). */
+  private static final int MIN_INDEX_OFFERS = 32;
+
   private final Pool pool;
   private final RelationshipRepository relationships;
   private final VectorSearch vectors;
   private final double similarityThreshold;
   private final int maxPerMethod;
+  private final int exactScanMaxRows;
   private final boolean singleSession;
 
   /**
@@ -30,15 +36,16 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
    *                      one batch at a time, and none while embedding has a backlog
    */
   public DiscoverRelationshipsJobHandler(Pool pool, RelationshipRepository relationships, VectorSearch vectors,
-                                         double similarityThreshold, int maxPerMethod, boolean singleSession) {
+                                         double similarityThreshold, int maxPerMethod, int exactScanMaxRows,
+                                         boolean singleSession) {
     this.pool = pool;
     this.relationships = relationships;
     this.vectors = vectors;
     this.similarityThreshold = similarityThreshold;
     this.maxPerMethod = maxPerMethod;
+    this.exactScanMaxRows = exactScanMaxRows;
     this.singleSession = singleSession;
   }
-
   /** Discovery is all SQL: on a real PostgreSQL two batches run side by side. */
   @Override
   public int lanes() {
@@ -72,24 +79,39 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
 
   /**
    * All claimed jobs in one transaction: a few set-based statements instead of several per memory. Holds
-   * the workspaces' linking lock, so a memory it links to cannot be deleted under it.
+   * the workspaces' linking lock, so that a memory it links to cannot be deleted under it, and their
+   * discovery lock, so that it sees every choice the batch before it made.
    */
   @Override
   public Future<Void> run(List<Job> jobs, String workerId) {
-    List<String> workspaceIds = jobs.stream().map(Job::workspaceId).toList();
-    List<String> memoryIds = jobs.stream().map(Job::memoryId).toList();
+    // a memory's pending job and its expired running one may come in the same claim
+    Map<String, String> byMemory = new LinkedHashMap<>();
+    jobs.forEach(j -> byMemory.put(j.memoryId(), j.workspaceId()));
+    List<String> memoryIds = List.copyOf(byMemory.keySet());
+    List<String> workspaceIds = List.copyOf(byMemory.values());
+    if (maxPerMethod == 0) {
+      return Transactions.run(pool, conn -> JobQueue.complete(conn, jobs, workerId));
+    }
     return Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, workspaceIds)
-        .compose(v -> maxPerMethod == 0 ? Future.succeededFuture(Map.<String, List<Neighbour>>of())
-            : vectors.nearestToEach(conn, workspaceIds, memoryIds, maxPerMethod))
-        .compose(near -> relationships.replaceDiscovered(conn, workspaceIds, memoryIds, aboveThreshold(near),
-            maxPerMethod))
-        .compose(n -> JobQueue.complete(conn, jobs, workerId)));
-  }
-
-  private Map<String, List<Neighbour>> aboveThreshold(Map<String, List<Neighbour>> near) {
-    Map<String, List<Neighbour>> kept = new HashMap<>();
-    near.forEach((memoryId, neighbours) -> kept.put(memoryId,
-        neighbours.stream().filter(n -> n.similarity() >= similarityThreshold).toList()));
-    return kept;
+        .compose(v -> WorkspaceLock.forDiscovery(conn, workspaceIds))
+        .compose(v -> relationships.choosersOf(conn, workspaceIds, memoryIds))
+        .compose(afresh -> vectors.nearestToEach(conn, workspaceIds, memoryIds, exactScanMaxRows,
+                Math.max(MIN_INDEX_OFFERS, 4 * maxPerMethod), similarityThreshold)
+            .compose(offers -> {
+              List<String> otherWorkspaces = afresh.workspaceIds().subList(memoryIds.size(), afresh.memoryIds().size());
+              List<String> others = afresh.memoryIds().subList(memoryIds.size(), afresh.memoryIds().size());
+              Future<Map<String, List<Neighbour>>> near = others.isEmpty() ? Future.succeededFuture(Map.of())
+                  : vectors.nearestToEach(conn, otherWorkspaces, others, maxPerMethod, maxPerMethod,
+                      similarityThreshold);
+              return near.map(ofOthers -> {
+                // a changed memory's own k nearest are the first of those it is offered to
+                Map<String, List<Neighbour>> nearest = new HashMap<>(ofOthers);
+                offers.forEach((id, list) -> nearest.put(id, list.subList(0, Math.min(maxPerMethod, list.size()))));
+                return nearest;
+              }).compose(nearest -> relationships.rediscover(conn, workspaceIds, memoryIds, afresh, nearest, offers,
+                  maxPerMethod));
+            }))
+        .compose(n -> WorkspaceGraph.markChanged(conn, workspaceIds))
+        .compose(v -> JobQueue.complete(conn, jobs, workerId)));
   }
 }

@@ -81,7 +81,7 @@ public final class WorkerVerticle extends VerticleBase {
           worker = new JobWorker(queue, workerId(), List.of(
               new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize()),
               new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,
-                  config.similarityThreshold(), config.maxSimilarNeighbours(),
+                  config.similarityThreshold(), config.maxSimilarNeighbours(), config.exactScanMaxRows(),
                   config.embeddedDatabase())));
           vertx.setPeriodic(1, config.jobPollInterval().toMillis(), id -> worker.wake());
           vertx.setPeriodic(60_000, id -> queue.sweep()
