@@ -65,7 +65,7 @@ CREATE TABLE memory_feedback (
 CREATE INDEX memory_feedback_memory ON memory_feedback (workspace_id, memory_id);
 
 -- 5. Learned importance. base_importance is the client's value (store, PATCH); importance_score is learned
--- from it (README, "Importance"):
+-- from it (README, "Importance"), rounded to 4 places:
 --   importance = clamp(base + 0.2·feedback + 0.1·usage + 0.1·centrality − 0.1·idle, 0, 1)
 ALTER TABLE memory ADD COLUMN base_importance double precision;
 UPDATE memory SET base_importance = importance_score;
@@ -77,10 +77,11 @@ CREATE FUNCTION learned_importance(base double precision, positive integer, nega
                                    accesses integer, retrievals integer, pagerank double precision,
                                    last_used timestamptz, at timestamptz)
 RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT least(1.0, greatest(0.0,
+  SELECT round(least(1.0, greatest(0.0,
       base
     + 0.2 * (positive - negative)::float8 / (positive + negative + 2)             -- feedback, -1..1
     + 0.1 * least(1.0, log(1 + accesses + retrievals / 10.0) / 2)                  -- usage: 100 opens = 1
     + 0.1 * coalesce(pagerank, 0)                                                  -- centrality, 0..1
-    - 0.1 * least(1.0, greatest(0.0, extract(epoch FROM at - last_used) / 86400 / 180))))  -- idle: 180 days = 1
+    - 0.1 * least(1.0, greatest(0.0, extract(epoch FROM at - last_used) / 86400 - 30) / 180)  -- idle
+  ))::numeric, 4)::float8
 $$;

@@ -36,7 +36,10 @@ public record AppConfig(
     int maxSimilarNeighbours,
     int exactScanMaxRows,
     Duration queryEmbeddingTimeout,
-    Duration jobPollInterval) {
+    Duration jobPollInterval,
+    Duration graphAnalysisDelay,
+    Duration graphAnalysisMaxWait,
+    Duration graphAnalysisInterval) {
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -54,6 +57,9 @@ public record AppConfig(
   public static final String EXACT_SCAN_MAX_ROWS = "search.exact-scan-max-rows";
   public static final String QUERY_EMBEDDING_TIMEOUT_MS = "search.query-embedding-timeout-ms";
   public static final String JOB_POLL_INTERVAL_MS = "jobs.poll-interval-ms";
+  public static final String GRAPH_ANALYSIS_DELAY_MS = "graph.analysis-delay-ms";
+  public static final String GRAPH_ANALYSIS_MAX_WAIT_MS = "graph.analysis-max-wait-ms";
+  public static final String GRAPH_ANALYSIS_INTERVAL_MINUTES = "graph.analysis-interval-minutes";
 
   static final String CONFIG_FILE_ENV = "MNEMOGRAPH_CONFIG";
   static final String DEFAULT_CONFIG_FILE = "mnemograph.json";
@@ -77,7 +83,12 @@ public record AppConfig(
       .put(EXACT_SCAN_MAX_ROWS, 5_000)
       // a query embeds in ~5 ms; past this, search answers by keywords rather than wait
       .put(QUERY_EMBEDDING_TIMEOUT_MS, 1_000)
-      .put(JOB_POLL_INTERVAL_MS, 2_000);
+      .put(JOB_POLL_INTERVAL_MS, 2_000)
+      // a workspace's graph is analysed once it has been quiet this long, or this long after a change at the
+      // latest even if it keeps changing, and again after the interval in any case (recency fades importance)
+      .put(GRAPH_ANALYSIS_DELAY_MS, 10_000)
+      .put(GRAPH_ANALYSIS_MAX_WAIT_MS, 60_000)
+      .put(GRAPH_ANALYSIS_INTERVAL_MINUTES, 360);
 
   public AppConfig {
     requireRange(HTTP_PORT, httpPort, 0, 65_535);
@@ -95,6 +106,13 @@ public record AppConfig(
     }
     if (jobPollInterval.toMillis() < 10) {
       throw new IllegalArgumentException(JOB_POLL_INTERVAL_MS + " must be at least 10");
+    }
+    if (graphAnalysisDelay.isNegative() || graphAnalysisMaxWait.compareTo(graphAnalysisDelay) < 0) {
+      throw new IllegalArgumentException(GRAPH_ANALYSIS_MAX_WAIT_MS + " must be at least " + GRAPH_ANALYSIS_DELAY_MS
+          + " and both at least 0");
+    }
+    if (graphAnalysisInterval.toMinutes() < 1) {
+      throw new IllegalArgumentException(GRAPH_ANALYSIS_INTERVAL_MINUTES + " must be at least 1");
     }
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {
       throw new IllegalArgumentException(DATABASE_STATEMENT_TIMEOUT_MS + " must be positive");
@@ -147,7 +165,10 @@ public record AppConfig(
         integer(c, MAX_SIMILAR_NEIGHBOURS),
         integer(c, EXACT_SCAN_MAX_ROWS),
         Duration.ofMillis(integer(c, QUERY_EMBEDDING_TIMEOUT_MS)),
-        Duration.ofMillis(integer(c, JOB_POLL_INTERVAL_MS)));
+        Duration.ofMillis(integer(c, JOB_POLL_INTERVAL_MS)),
+        Duration.ofMillis(integer(c, GRAPH_ANALYSIS_DELAY_MS)),
+        Duration.ofMillis(integer(c, GRAPH_ANALYSIS_MAX_WAIT_MS)),
+        Duration.ofMinutes(integer(c, GRAPH_ANALYSIS_INTERVAL_MINUTES)));
   }
 
   static String envName(String key) {

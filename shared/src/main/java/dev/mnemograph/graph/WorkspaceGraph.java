@@ -1,5 +1,6 @@
 package dev.mnemograph.graph;
 
+import dev.mnemograph.memory.Memory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -17,7 +18,8 @@ import java.util.TreeSet;
  * The state of each workspace's graph analysis ({@code workspace_graph}): when its graph last changed, which
  * change no run has seen yet, who is running it, and how the last run went. A run is due once the graph has
  * been quiet for the delay, or has kept changing for longer than the longest wait, or when the last run is
- * older than the periodic interval; a lease makes it one run per workspace across all worker processes.
+ * older than the periodic interval; a lease makes it one run per workspace across all worker processes. A
+ * failed run is tried again after the longest wait, so that one broken workspace never holds up the others.
  */
 public final class WorkspaceGraph {
   private static final String MARK_CHANGED = """
@@ -33,6 +35,7 @@ public final class WorkspaceGraph {
       WHERE g.workspace_id = (
         SELECT workspace_id FROM workspace_graph
         WHERE (running_by IS NULL OR lease_until < now())
+          AND (last_error IS NULL OR last_run_finished_at <= now() - make_interval(secs => $4))
           AND ((pending_since IS NOT NULL
                 AND (changed_at <= now() - make_interval(secs => $3)
                      OR pending_since <= now() - make_interval(secs => $4)))
@@ -110,8 +113,8 @@ public final class WorkspaceGraph {
         return null;
       }
       return new JsonObject()
-          .put("started_at", r.getOffsetDateTime("last_run_started_at").toInstant().toString())
-          .put("finished_at", r.getOffsetDateTime("last_run_finished_at").toInstant().toString())
+          .put("started_at", Memory.timestamp(r.getOffsetDateTime("last_run_started_at")))
+          .put("finished_at", Memory.timestamp(r.getOffsetDateTime("last_run_finished_at")))
           .put("duration_ms", r.getInteger("last_run_ms"))
           .put("nodes", r.getInteger("last_run_nodes"))
           .put("edges", r.getInteger("last_run_edges"))

@@ -1,5 +1,6 @@
 package dev.mnemograph.workspace;
 
+import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.memory.Memory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -83,22 +84,19 @@ public final class WorkspaceRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(workspace(rows.iterator().next())));
   }
 
-  /**
-   * GET /workspace: the workspace with its counts. The graph analysis (PageRank, communities) has not run
-   * in this version, so its last run is null.
-   */
+  /** GET /workspace: the workspace with its counts and its last graph analysis (null before the first). */
   public Future<JsonObject> summary(String workspaceId) {
-    return pool.preparedQuery(SUMMARY).execute(Tuple.of(workspaceId)).map(rows -> {
+    return pool.preparedQuery(SUMMARY).execute(Tuple.of(workspaceId)).compose(rows -> {
       Row r = rows.iterator().next();
-      return new JsonObject()
+      JsonObject summary = new JsonObject()
           .put("workspace_id", r.getString("workspace_id"))
           .put("name", r.getString("name"))
           .put("created_at", Memory.timestamp(r.getOffsetDateTime("created_at")))
           .put("memory_count", r.getLong("memory_count"))
           .put("embedded_memory_count", r.getLong("embedded_count"))
           .put("relationship_count", r.getLong("relationship_count"))
-          .put("jobs", new JsonObject().put("open", r.getLong("open_jobs")).put("failed", r.getLong("failed_jobs")))
-          .putNull("last_graph_run");
+          .put("jobs", new JsonObject().put("open", r.getLong("open_jobs")).put("failed", r.getLong("failed_jobs")));
+      return new WorkspaceGraph(pool).lastRun(workspaceId).map(run -> summary.put("last_graph_run", run));
     });
   }
 

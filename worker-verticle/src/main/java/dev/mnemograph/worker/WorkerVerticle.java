@@ -4,6 +4,9 @@ import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.embedding.Embedder;
 import dev.mnemograph.embedding.EmbeddingModelChoice;
+import dev.mnemograph.graph.GraphAnalysisWorker;
+import dev.mnemograph.graph.GraphStore;
+import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.jobs.DiscoverRelationshipsJobHandler;
 import dev.mnemograph.jobs.EmbedJobHandler;
 import dev.mnemograph.jobs.JobQueue;
@@ -27,7 +30,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Background work: embeddings and relationship discovery, claimed from the job table.
+ * Background work: embeddings and relationship discovery, claimed from the job table, and the graph
+ * analysis (PageRank, communities, learned importance) of workspaces whose graph changed.
  *
  * <p>Threading: the verticle and its {@link JobWorker} run on one event loop (claims and writes are
  * non-blocking SQL). The model runs on the worker pool {@code mnemograph-embedding} (one batch at a time)
@@ -58,6 +62,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** Touched on this verticle's event loop only. */
   private int queriesInFlight;
   private JobWorker worker;
+  private WorkerExecutor graphPool;
+  private GraphAnalysisWorker graphWorker;
 
   public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings) {
     this.config = config;
@@ -94,6 +100,14 @@ public final class WorkerVerticle extends VerticleBase {
           return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_READY, msg -> worker.wake()).completion();
         })
         .compose(v -> {
+          // PageRank and Leiden on one thread of their own: seconds for a large workspace, never on an event loop
+          graphPool = vertx.createSharedWorkerExecutor("mnemograph-graph", 1, GraphAnalysisWorker.LEASE.toMinutes(),
+              TimeUnit.MINUTES);
+          graphWorker = new GraphAnalysisWorker(new WorkspaceGraph(pool), new GraphStore(pool), graphPool,
+              worker.workerId(), config.graphAnalysisDelay(), config.graphAnalysisMaxWait(),
+              config.graphAnalysisInterval());
+          long check = Math.max(100, Math.min(2_000, config.graphAnalysisDelay().toMillis() / 2));
+          vertx.setPeriodic(check, check, id -> graphWorker.poll());
           queryPool = vertx.createSharedWorkerExecutor("mnemograph-query-embedding", QUERY_THREADS, 1, TimeUnit.MINUTES);
           return vertx.eventBus().<JsonObject>consumer(Addresses.EMBED_QUERY, this::embedQuery).completion();
         })
@@ -130,9 +144,13 @@ public final class WorkerVerticle extends VerticleBase {
     if (worker != null) {
       worker.stop();
     }
+    if (graphWorker != null) {
+      graphWorker.stop();
+    }
     // the pools first: a query or a batch still running must not find the model closed under it
     Future<Void> queries = queryPool == null ? Future.succeededFuture() : queryPool.close();
-    return queries.compose(v -> embeddingPool == null ? Future.succeededFuture() : embeddingPool.close())
+    Future<Void> graph = graphPool == null ? Future.succeededFuture() : graphPool.close();
+    return queries.compose(v -> graph).compose(v -> embeddingPool == null ? Future.succeededFuture() : embeddingPool.close())
         .onComplete(v -> {
           if (embedder != null) {
             embedder.close();
