@@ -2,7 +2,9 @@ package dev.mnemograph.pipeline;
 
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
+import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,8 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The graph job as a user sees it: after the graph changes, the workers analyse the workspace within the
- * configured delay (300 ms in tests) and the memories carry PageRank, a community and learned importance.
+ * The graph job as a user sees it: after the graph changes, the workers analyse the workspace once the
+ * configured delay has passed, and the memories carry PageRank, a community and learned importance. The
+ * tests' service waits ten minutes (so that other tests keep the importance they set); these tests move
+ * their workspace's last change back by an hour instead of waiting.
  */
 class GraphAnalysisApiTest {
   private static final String[][] TOPICS = {
@@ -32,7 +36,13 @@ class GraphAnalysisApiTest {
   /** Waits until a graph run has finished after the last change and no change is pending. */
   static JsonObject awaitGraphRun(Api api) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String workspaceId = api.get("/workspace").bodyAsJsonObject().getString("workspace_id");
     while (true) {
+      TestService.get().pool().preparedQuery("""
+              UPDATE workspace_graph SET changed_at = changed_at - interval '1 hour',
+                                         pending_since = pending_since - interval '1 hour'
+              WHERE workspace_id = $1 AND pending_since IS NOT NULL""")
+          .execute(Tuple.of(workspaceId)).await();
       JsonObject run = api.get("/workspace").bodyAsJsonObject().getJsonObject("last_graph_run");
       if (run != null && !run.getBoolean("changes_pending") && !run.getBoolean("running")) {
         return run;

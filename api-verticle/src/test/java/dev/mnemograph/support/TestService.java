@@ -41,8 +41,10 @@ public final class TestService {
           .put(AppConfig.DATA_DIR, dataDir.toString())
           .put(AppConfig.DATABASE_URL, System.getenv().getOrDefault(DATABASE_URL_ENV, ""))
           .put(AppConfig.JOB_POLL_INTERVAL_MS, 250)
-          .put(AppConfig.GRAPH_ANALYSIS_DELAY_MS, 300)
-          .put(AppConfig.GRAPH_ANALYSIS_MAX_WAIT_MS, 2_000));
+          // no graph run (and so no learned importance) under tests that set importance themselves:
+          // GraphAnalysisApiTest makes its workspaces due by moving their last change back in time
+          .put(AppConfig.GRAPH_ANALYSIS_DELAY_MS, 600_000)
+          .put(AppConfig.GRAPH_ANALYSIS_MAX_WAIT_MS, 1_200_000));
       service = Mnemograph.start(config, JOBS);
       http = WebClient.create(service.vertx(), new WebClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));

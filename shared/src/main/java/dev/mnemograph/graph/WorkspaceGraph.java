@@ -39,7 +39,6 @@ public final class WorkspaceGraph {
           AND ((pending_since IS NOT NULL
                 AND (changed_at <= now() - make_interval(secs => $3)
                      OR pending_since <= now() - make_interval(secs => $4)))
-               OR last_run_finished_at IS NULL
                OR last_run_finished_at <= now() - make_interval(secs => $5))
         ORDER BY pending_since NULLS LAST, last_run_finished_at NULLS FIRST
         LIMIT 1
