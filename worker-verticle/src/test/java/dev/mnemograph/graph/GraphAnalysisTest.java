@@ -59,6 +59,37 @@ class GraphAnalysisTest {
   }
 
   @Test
+  void pagerank_agrees_with_jgrapht_on_a_random_graph_with_directed_edges_and_dead_ends() {
+    java.util.Random random = new java.util.Random(3);
+    int n = 500;
+    int m = 2_000;
+    int[] a = new int[m];
+    int[] b = new int[m];
+    double[] w = new double[m];
+    boolean[] fwd = new boolean[m];
+    boolean[] bwd = new boolean[m];
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add("m" + i);
+    }
+    for (int i = 0; i < m; i++) {
+      int u = random.nextInt(n - 1);
+      a[i] = u;
+      b[i] = u + 1 + random.nextInt(n - 1 - u);
+      w[i] = 0.5 + random.nextDouble() / 2;
+      int kind = random.nextInt(3);   // both ways, a -> b only, b -> a only
+      fwd[i] = kind != 2;
+      bwd[i] = kind != 1;
+    }
+    WorkspaceNetwork net = new WorkspaceNetwork(ids, noTerms(n), ids, a, b, w, fwd, bwd);
+
+    double[] ours = GraphAnalysis.pagerank(net);
+    double[] jgrapht = GraphAnalysis.pagerankWithJGraphT(net);
+
+    assertArrayEquals(jgrapht, ours, 1e-8);
+  }
+
+  @Test
   void a_directed_edge_passes_rank_to_its_target_only() {
     WorkspaceNetwork chain = new WorkspaceNetwork(List.of("a", "b", "c"), noTerms(3), List.of("a", "b", "c"),
         new int[] {0, 1}, new int[] {1, 2}, new double[] {1, 1}, new boolean[] {true, true},
