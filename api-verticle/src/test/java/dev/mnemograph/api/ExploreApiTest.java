@@ -1,12 +1,16 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.support.Api;
+import dev.mnemograph.support.GraphRuns;
 import dev.mnemograph.support.Jobs;
+import dev.mnemograph.support.TestService;
 import dev.mnemograph.support.Topics;
+import dev.mnemograph.workspace.NewApiKey;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * POST /memories/explore around a hub that only one search hit seeds (seed_limit 1), linked by hand to
- * unrelated memories (no PageRank yet: every memory's priority is confidence × 0.5 per step):
+ * unrelated memories. Once the workers' graph analysis has settled, the test sets every PageRank to null, so
+ * that each step's priority is confidence × 0.5:
  *
  * <pre>
  *   hub -depends_on (0.30 + 0.05·i)-> spoke i, i = 0..11      spoke 11 -depends_on 1.0-> far
@@ -38,6 +43,7 @@ class ExploreApiTest {
   private static final JsonArray MANUAL = new JsonArray(List.of("depends_on", "contradicts", "caused_by"));
 
   private Api api;
+  private String workspaceId;
   private String hub;
   private final List<String> spokes = new ArrayList<>();
   private String far;
@@ -46,7 +52,9 @@ class ExploreApiTest {
 
   @BeforeAll
   void graph() {
-    api = Api.newWorkspace("explore");
+    NewApiKey key = TestService.newWorkspace("explore");
+    api = new Api(key.key());
+    workspaceId = key.workspace().workspaceId();
     hub = api.store("Zeppelin hangar doors", "The airship shed's sliding doors run on greased rails.")
         .getString("memory_id");
     for (int i = 0; i < 12; i++) {
@@ -62,6 +70,15 @@ class ExploreApiTest {
     List<String> all = new ArrayList<>(List.of(hub, far, rival, critic));
     all.addAll(spokes);
     Jobs.awaitSettled(all, Duration.ofSeconds(90));   // embedded, so the seed search is the same every time
+    GraphRuns.awaitSettled(api);   // nothing changes the graph from here on, so no run undoes what follows
+    pagerank(workspaceId, null, null);
+  }
+
+  /** Sets the PageRank of one memory of the workspace, or of all of them ({@code memoryId} null). */
+  private static void pagerank(String workspaceId, String memoryId, Double score) {
+    TestService.get().pool().preparedQuery(
+            "UPDATE memory SET pagerank_score = $3 WHERE workspace_id = $1 AND ($2::text IS NULL OR memory_id = $2)")
+        .execute(Tuple.of(workspaceId, memoryId, score)).await();
   }
 
   private JsonObject explore(Api who, JsonObject body) {
@@ -144,6 +161,29 @@ class ExploreApiTest {
     assertEquals(Set.of(hub, rival, critic, spokes.get(8), spokes.get(9), spokes.get(10), spokes.get(11), far),
         Set.copyOf(nodes));
     answer.getJsonArray("edges").forEach(e -> assertTrue(((JsonObject) e).getDouble("confidence") >= 0.7, e.toString()));
+  }
+
+  @Test
+  void a_central_neighbour_comes_before_a_more_confident_one() {
+    NewApiKey key = TestService.newWorkspace("explore-pagerank");
+    Api ws = new Api(key.key());
+    String lens = ws.store("Lighthouse lens polishing", "The Fresnel prisms are wiped with a chamois every dawn.")
+        .getString("memory_id");
+    String central = Topics.store(ws, 15);
+    String confident = Topics.store(ws, 16);
+    Topics.link(ws, lens, central, "depends_on", 0.5, false);
+    Topics.link(ws, lens, confident, "depends_on", 0.8, false);
+    Jobs.awaitSettled(List.of(lens, central, confident), Duration.ofSeconds(90));
+    GraphRuns.awaitSettled(ws);
+    JsonObject body = new JsonObject().put("query", "lighthouse lens").put("seed_limit", 1).put("max_nodes", 2)
+        .put("relationship_types", MANUAL);
+
+    pagerank(key.workspace().workspaceId(), null, null);
+    pagerank(key.workspace().workspaceId(), central, 1.0);   // 0.5 × (0.5 + 0.5) = 0.5 beats 0.8 × 0.5 = 0.4
+    assertEquals(List.of(lens, central), nodeIds(explore(ws, body)));
+
+    pagerank(key.workspace().workspaceId(), central, 0.4);   // 0.5 × 0.7 = 0.35 no longer does
+    assertEquals(List.of(lens, confident), nodeIds(explore(ws, body)));
   }
 
   @Test

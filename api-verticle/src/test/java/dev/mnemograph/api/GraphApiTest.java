@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.support.Api;
+import dev.mnemograph.support.GraphRuns;
 import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.support.Topics;
@@ -47,6 +48,7 @@ class GraphApiTest {
     Topics.link(api, m.get(3), m.get(4), "depends_on", 0.8, false);
     Topics.link(api, m.get(0), m.get(5), "contradicts", 0.5, false);
     Jobs.awaitSettled(m, Duration.ofSeconds(90));
+    GraphRuns.awaitSettled(api);   // PageRank is in place and stays: nothing changes the graph from here on
   }
 
   private JsonObject graph(String query) {
