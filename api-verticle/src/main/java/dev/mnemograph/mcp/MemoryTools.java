@@ -432,7 +432,7 @@ public final class MemoryTools {
       Set<String> seeds = new HashSet<>(g.seedMemories());
       StringBuilder t = new StringBuilder().append(g.nodes().size()).append(" memories around \"").append(query)
           .append("\" (").append(g.seedMemories().size()).append(" search hits marked *, then what they connect "
-              + "to, strongest first), ").append(g.edges().size()).append(" relationships:\n");
+              + "to, strongest first; ").append(g.edges().size()).append(" relationships among them):\n");
       JsonArray nodes = new JsonArray();
       JsonArray edges = new JsonArray();
       int left = 0;
