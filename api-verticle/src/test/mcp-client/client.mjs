@@ -1,6 +1,6 @@
 // Drives Mnemograph's /mcp with the official TypeScript MCP client, as a coding agent's host would:
 // initialize, list tools, store a memory, find it by keywords, by meaning and by file, read it in full,
-// and check that a bad key is refused. Prints one JSON object of what it saw on stdout; exits 1 when an
+// explore the graph around it, rate it, and check that a bad key is refused. Prints one JSON object of what it saw on stdout; exits 1 when an
 // expectation fails (the object then says which, under "failures").
 //
 //   MCP_URL=http://127.0.0.1:8080/mcp MCP_KEY=mnemo_... node client.mjs
@@ -110,6 +110,25 @@ async function main() {
   seen.detailTextHasContent = text(detail).includes(memory.content);
   seen.detailHasFullContent = seen.detailNarrative === memory.content && seen.detailTextHasContent;
   expect(seen.detailHasFullContent, `memory_get_detail did not show the whole content: ${text(detail)}`);
+
+  const explored = await client.callTool({ name: 'memory_explore',
+    arguments: { query: 'webhook backoff', max_nodes: 10, seed_limit: 2, min_edge_confidence: 0 } });
+  const exploredNodes = (explored.structuredContent?.nodes ?? []).map((n) => n.memory_id);
+  seen.explore = { isError: explored.isError === true, nodes: exploredNodes,
+    seeds: explored.structuredContent?.seed_memories ?? [], text: text(explored) };
+  seen.exploreFoundSeed = !explored.isError && seen.explore.seeds[0] === seen.memoryId
+    && exploredNodes.includes(seen.memoryId) && exploredNodes.length <= 10 && text(explored).includes(seen.memoryId);
+  expect(seen.exploreFoundSeed, `memory_explore did not start from the memory: ${text(explored)}`);
+
+  const rated = await client.callTool({ name: 'memory_rate',
+    arguments: { memory_id: seen.memoryId, useful: true, context: 'the retry schedule fixed our outage' } });
+  const after = await client.callTool({ name: 'memory_get_detail', arguments: { memory_id: seen.memoryId } });
+  seen.rate = { isError: rated.isError === true, text: text(rated),
+    importance: rated.structuredContent?.importance_score,
+    positive: after.structuredContent?.feedback_positive_count };
+  seen.rated = !rated.isError && seen.rate.positive === 1 && typeof seen.rate.importance === 'number'
+    && seen.rate.importance === after.structuredContent?.importance_score;
+  expect(seen.rated, `memory_rate did not count the rating: ${JSON.stringify(seen.rate)}`);
 
   const missing = await client.callTool({ name: 'memory_get_detail', arguments: { memory_id: 'mem-doesnotexist0000' } });
   seen.unknownMemory = { isError: missing.isError === true, text: text(missing) };

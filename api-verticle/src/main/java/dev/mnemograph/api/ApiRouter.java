@@ -29,15 +29,17 @@ public final class ApiRouter {
   private final WorkspaceRepository workspaces;
   private final MemoryHandler memories;
   private final SearchHandler search;
+  private final GraphHandler graph;
   private final WorkspaceHandler workspace;
   private final McpEndpoint mcp;
 
   public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories, SearchHandler search,
-                   McpEndpoint mcp) {
+                   GraphHandler graph, McpEndpoint mcp) {
     this.vertx = vertx;
     this.workspaces = workspaces;
     this.memories = memories;
     this.search = search;
+    this.graph = graph;
     this.workspace = new WorkspaceHandler(workspaces);
     this.mcp = mcp;
   }
@@ -59,6 +61,10 @@ public final class ApiRouter {
     h.put(Operations.GET_MEMORY_INDEX, memories::index);
     h.put(Operations.GET_MEMORY_TIMELINE, memories::timeline);
     h.put(Operations.GET_WORKSPACE, workspace::get);
+    h.put(Operations.FIND_MEMORY_PATH, graph::path);
+    h.put(Operations.EXPLORE_MEMORIES, graph::explore);
+    h.put(Operations.GET_MEMORY_GRAPH, graph::graph);
+    h.put(Operations.RECORD_MEMORY_FEEDBACK, memories::feedback);
     return h;
   }
 

@@ -1,6 +1,8 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.graph.GraphRepository;
+import dev.mnemograph.graph.GraphService;
 import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.mcp.MemoryTools;
 import dev.mnemograph.memory.MemoryRepository;
@@ -40,11 +42,14 @@ public final class ApiVerticle extends VerticleBase {
         new VectorSearch(config.exactScanMaxRows()));
     SearchService search = new SearchService(pool, new SearchRepository(config.exactScanMaxRows()), memoryRepository,
         new QueryEmbeddings(vertx.eventBus(), config.queryEmbeddingTimeout()), HybridRanking.DEFAULT);
+    GraphService graph = new GraphService(pool, new GraphRepository(), search);
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
     mcp = new McpEndpoint(workspaces,
-        new MemoryTools(memories, search, vertx.eventBus(), config.similarityThreshold()), ApiRouter.BODY_LIMIT_BYTES);
+        new MemoryTools(memories, search, graph, vertx.eventBus(), config.similarityThreshold()),
+        ApiRouter.BODY_LIMIT_BYTES);
     ApiRouter router = new ApiRouter(vertx, workspaces,
-        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search), mcp);
+        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
+        new GraphHandler(graph), mcp);
     return router.build()
         .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> {

@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.bus.Addresses;
+import dev.mnemograph.memory.Feedback;
 import dev.mnemograph.memory.Memory;
 import dev.mnemograph.memory.MemoryChanges;
 import dev.mnemograph.memory.MemoryIndexEntry;
@@ -134,6 +135,13 @@ public final class MemoryHandler {
         .map(n -> new JsonObject().put("deleted_count", n)));
   }
 
+  void feedback(RoutingContext rc) {
+    JsonObject b = body(rc);
+    respond(rc, 201, memories.rate(TokenAuth.workspaceId(rc), memoryId(rc), b.getBoolean("useful"),
+            b.getString("context"), b.getString("session_id"))
+        .map(Feedback::toJson));
+  }
+
   void recordAccess(RoutingContext rc) {
     respond(rc, 200, memories.recordAccess(TokenAuth.workspaceId(rc), memoryId(rc)).map(Memory::toJson));
   }
@@ -183,12 +191,12 @@ public final class MemoryHandler {
     return p == null || p.isNull() ? null : p.getString();
   }
 
-  private static int integer(Map<String, RequestParameter> params, String name, int fallback) {
+  static int integer(Map<String, RequestParameter> params, String name, int fallback) {
     RequestParameter p = params.get(name);
     return p == null || p.isNull() ? fallback : p.getInteger();
   }
 
-  private static double decimal(Map<String, RequestParameter> params, String name, double fallback) {
+  static double decimal(Map<String, RequestParameter> params, String name, double fallback) {
     RequestParameter p = params.get(name);
     return p == null || p.isNull() ? fallback : p.getDouble();
   }

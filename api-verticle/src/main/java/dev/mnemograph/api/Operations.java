@@ -18,6 +18,10 @@ public final class Operations {
   public static final String GET_MEMORY_INDEX = "getMemoryIndex";
   public static final String GET_MEMORY_TIMELINE = "getMemoryTimeline";
   public static final String GET_WORKSPACE = "getWorkspace";
+  public static final String FIND_MEMORY_PATH = "findMemoryPath";
+  public static final String EXPLORE_MEMORIES = "exploreMemories";
+  public static final String GET_MEMORY_GRAPH = "getMemoryGraph";
+  public static final String RECORD_MEMORY_FEEDBACK = "recordMemoryFeedback";
 
   public static final String SECURITY_SCHEME = "tokenAuth";
   /** The contract, on the classpath (shipped from schema/ by the shared module). */

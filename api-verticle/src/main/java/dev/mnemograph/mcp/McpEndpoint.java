@@ -25,9 +25,10 @@ public final class McpEndpoint {
       Mnemograph is this project's long-term memory: decisions, patterns, conventions, architecture, \
       discoveries and incidents that agents stored in earlier sessions. Before you work on a task, call \
       memory_search with the problem in your own words, and memory_by_file for the files you will change; read \
-      a hit in full with memory_get_detail. When you settle a decision, find a gotcha or fix a bug, store it \
-      with memory_store, naming the files it concerns. Results are compact on purpose; ask for content only \
-      when a snippet is not enough.""";
+      a hit in full with memory_get_detail, and see what a topic connects to with memory_explore. When you \
+      settle a decision, find a gotcha or fix a bug, store it with memory_store, naming the files it concerns. \
+      When a memory helped you, or misled you, say so with memory_rate: it steers what ranks first next time. \
+      Results are compact on purpose; ask for content only when a snippet is not enough.""";
 
   private final VertxMcpTransport transport;
   private final McpStatelessAsyncServer server;

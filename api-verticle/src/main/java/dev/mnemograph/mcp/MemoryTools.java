@@ -3,10 +3,16 @@ package dev.mnemograph.mcp;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.error.NotFoundException;
+import dev.mnemograph.graph.ExploreQuery;
+import dev.mnemograph.graph.GraphEdge;
+import dev.mnemograph.graph.GraphNode;
+import dev.mnemograph.graph.GraphService;
+import dev.mnemograph.graph.Subgraph;
 import dev.mnemograph.memory.Memory;
 import dev.mnemograph.memory.MemoryIndexEntry;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.NewMemory;
+import dev.mnemograph.memory.Relationship;
 import dev.mnemograph.search.SearchQuery;
 import dev.mnemograph.search.SearchResult;
 import dev.mnemograph.search.SearchResults;
@@ -24,8 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -44,6 +52,8 @@ public final class MemoryTools {
   static final String GET_DETAIL = "memory_get_detail";
   static final String GET_RELATED = "memory_get_related";
   static final String BY_FILE = "memory_by_file";
+  static final String EXPLORE = "memory_explore";
+  static final String RATE = "memory_rate";
 
   /** How many similar memories memory_get_detail's include_related adds, as GET /memories/{id} does. */
   static final int INCLUDED_RELATED = 5;
@@ -53,6 +63,8 @@ public final class MemoryTools {
   private static final String MEMORY_TYPE_ENUM = """
       ["decision", "pattern", "convention", "architecture", "discovery", "incident", "general", "wiki", \
       "sdlc_knowledge"]""";
+  private static final String RELATIONSHIP_TYPE_ENUM = """
+      ["references", "related_to", "caused_by", "contradicts", "supersedes", "similar_to", "depends_on"]""";
   private static final List<String> MEMORY_TYPES = List.of("decision", "pattern", "convention", "architecture",
       "discovery", "incident", "general", "wiki", "sdlc_knowledge");
 
@@ -64,13 +76,16 @@ public final class MemoryTools {
 
   private final MemoryService memories;
   private final SearchService search;
+  private final GraphService graph;
   private final EventBus bus;
   private final double similarityThreshold;
 
   /** @param similarityThreshold the lowest cosine similarity include_related shows (as the REST API) */
-  public MemoryTools(MemoryService memories, SearchService search, EventBus bus, double similarityThreshold) {
+  public MemoryTools(MemoryService memories, SearchService search, GraphService graph, EventBus bus,
+                     double similarityThreshold) {
     this.memories = memories;
     this.search = search;
+    this.graph = graph;
     this.bus = bus;
     this.similarityThreshold = similarityThreshold;
   }
@@ -185,7 +200,42 @@ public final class MemoryTools {
               "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
               "include_content": {"type": "boolean", "default": false,
                 "description": "Full narratives instead of snippets (uses much more context)."}}}""",
-            this::byFile));
+            this::byFile),
+        spec(json, EXPLORE, "Explore a topic's graph", reads(), """
+            The memories a topic connects to: the best search hits for the query seed a subgraph that grows \
+            along the relationships between memories (similar meaning, shared files or concepts, and links such \
+            as depends_on, caused_by, supersedes, contradicts), strongest and most central first. Use it to see \
+            the context around a subject: what a decision depends on, what an incident caused, what supersedes \
+            what. Returns one line per memory (seeds marked *) and the relationships among them; read one in full \
+            with memory_get_detail.""",
+            """
+            {"type": "object", "additionalProperties": false, "required": ["query"], "properties": {
+              "query": {"type": "string", "minLength": 1, "maxLength": 4000,
+                "description": "The topic or question to start from, e.g. 'database connection pooling'."},
+              "max_nodes": {"type": "integer", "minimum": 1, "maximum": %d, "default": %d,
+                "description": "The most memories in the subgraph, seeds included."},
+              "relationship_types": {"type": "array", "maxItems": 7, "uniqueItems": true, "items": {"type": "string", "enum": %s},
+                "description": "Only follow these kinds of relationship; all when absent."},
+              "min_edge_confidence": {"type": "number", "minimum": 0, "maximum": 1, "default": 0,
+                "description": "Only follow relationships at least this confident, e.g. 0.7."},
+              "seed_limit": {"type": "integer", "minimum": 1, "maximum": %d, "default": %d,
+                "description": "How many search hits to start from."}}}"""
+                .formatted(ExploreQuery.MAX_NODES, ExploreQuery.DEFAULT_MAX_NODES, RELATIONSHIP_TYPE_ENUM,
+                    ExploreQuery.MAX_SEED_LIMIT, ExploreQuery.DEFAULT_SEED_LIMIT),
+            this::explore),
+        spec(json, RATE, "Rate a memory", writes(), """
+            Say whether a memory helped: useful=true when it was right and relevant to your task, false when it \
+            was wrong, stale or misleading. The rating is kept and the memory's importance is learned again at \
+            once, so useful memories rank higher in search and in the index, and misleading ones sink. Add a \
+            short context (what you used it for, or what was wrong) so that people can act on it.""",
+            """
+            {"type": "object", "additionalProperties": false, "required": ["memory_id", "useful"], "properties": {
+              "memory_id": {"type": "string", "minLength": 1, "maxLength": 64, "description": "e.g. mem-a1b2c3d4e5f6g7h8"},
+              "useful": {"type": "boolean", "description": "true: it helped; false: it was wrong, stale or irrelevant."},
+              "context": {"type": "string", "maxLength": 2000,
+                "description": "What you used it for, or what was wrong with it."},
+              "session_id": {"type": "string", "maxLength": 200, "description": "Your session, if you have an id for it."}}}""",
+            this::rate));
   }
 
   private Future<CallToolResult> store(String ws, ToolArguments a) {
@@ -308,6 +358,26 @@ public final class MemoryTools {
         .map(similar -> MemoryDetail.render(d, similar, includeRelated)));
   }
 
+  private Future<CallToolResult> explore(String ws, ToolArguments a) {
+    String query = a.requiredString("query", 4000);
+    ExploreQuery q = new ExploreQuery(query,
+        a.integer("max_nodes", ExploreQuery.DEFAULT_MAX_NODES, 1, ExploreQuery.MAX_NODES),
+        a.oneOfEach("relationship_types", Relationship.TYPES), a.number("min_edge_confidence", 0, 0, 1),
+        a.integer("seed_limit", ExploreQuery.DEFAULT_SEED_LIMIT, 1, ExploreQuery.MAX_SEED_LIMIT));
+    return graph.explore(ws, q).map(subgraph -> ExploredGraph.render(query, subgraph));
+  }
+
+  private Future<CallToolResult> rate(String ws, ToolArguments a) {
+    String id = a.requiredString("memory_id", 64);
+    boolean useful = a.requiredBool("useful");
+    return memories.rate(ws, id, useful, a.optionalString("context", 2000).orElse(null),
+            a.optionalString("session_id", 200).orElse(null))
+        .map(f -> ToolResults.of("Recorded that " + id + " was " + (useful ? "useful" : "not useful")
+            + ". Its importance is now " + ToolResults.decimal(f.importanceScore()) + (useful
+            ? "; it ranks higher in search and in the index." : "; it ranks lower in search and in the index."),
+            f.toJson()));
+  }
+
   private AsyncToolSpecification spec(McpJsonMapper json, String name, String title, ToolAnnotations annotations,
                                       String description, String inputSchema, Handler handler) {
     Tool tool = Tool.builder(name, json, inputSchema).title(title).description(description)
@@ -346,6 +416,64 @@ public final class MemoryTools {
   private static ToolAnnotations writes() {
     return ToolAnnotations.builder().readOnlyHint(false).destructiveHint(false).idempotentHint(false)
         .openWorldHint(false).build();
+  }
+
+  /**
+   * The text and structure of memory_explore: one line per memory (seeds marked *), then one per
+   * relationship, within the text budget; what does not fit is counted, and left out of both.
+   */
+  private static final class ExploredGraph {
+    static CallToolResult render(String query, Subgraph g) {
+      if (g.nodes().isEmpty()) {
+        return ToolResults.of("No memories match \"" + query + "\", so there is nothing to explore from. Try other "
+            + "words, or memory_get_index.", new JsonObject().put("query", query).put("nodes", new JsonArray())
+            .put("edges", new JsonArray()).put("seed_memories", new JsonArray()).put("truncated", false));
+      }
+      Set<String> seeds = new HashSet<>(g.seedMemories());
+      StringBuilder t = new StringBuilder().append(g.nodes().size()).append(" memories around \"").append(query)
+          .append("\" (").append(g.seedMemories().size()).append(" search hits marked *, then what they connect "
+              + "to, strongest first; ").append(g.edges().size()).append(" relationships among them):\n");
+      JsonArray nodes = new JsonArray();
+      JsonArray edges = new JsonArray();
+      int left = 0;
+      for (GraphNode n : g.nodes()) {
+        String line = (seeds.contains(n.memoryId()) ? "* " : "  ") + n.memoryId() + " · " + n.memoryType() + " · \""
+            + n.title() + "\" · importance " + ToolResults.decimal(n.importanceScore())
+            + (n.pagerankScore() == null ? "" : " · pagerank " + ToolResults.decimal(n.pagerankScore()))
+            + (n.communityLabel() == null ? "" : " · community " + n.communityLabel()) + "\n";
+        if (t.length() + line.length() > ToolResults.TEXT_BUDGET) {
+          left++;
+        } else {
+          t.append(line);
+          nodes.add(n.toJson());
+        }
+      }
+      Set<String> shown = new HashSet<>();
+      nodes.forEach(n -> shown.add(((JsonObject) n).getString("memory_id")));
+      if (!g.edges().isEmpty()) {
+        t.append("\nRelationships:\n");
+      }
+      for (GraphEdge e : g.edges()) {
+        String line = e.sourceMemoryId() + " —" + e.relationshipType() + " " + ToolResults.decimal(e.confidence())
+            + "→ " + e.targetMemoryId() + "\n";
+        if (!shown.contains(e.sourceMemoryId()) || !shown.contains(e.targetMemoryId())
+            || t.length() + line.length() > ToolResults.TEXT_BUDGET) {
+          left++;
+        } else {
+          t.append(line);
+          edges.add(e.toJson());
+        }
+      }
+      JsonObject s = new JsonObject().put("query", query).put("nodes", nodes).put("edges", edges)
+          .put("seed_memories", new JsonArray(g.seedMemories())).put("truncated", left > 0);
+      if (left > 0) {
+        String note = left + " more memories and relationships not shown: the output is capped at "
+            + ToolResults.TEXT_BUDGET + " characters; lower max_nodes, or raise min_edge_confidence.";
+        t.append(note).append('\n');
+        s.put("not_shown", left).put("note", note);
+      }
+      return ToolResults.of(t.toString().stripTrailing(), s);
+    }
   }
 
   /** The text and structure of memory_get_detail. */

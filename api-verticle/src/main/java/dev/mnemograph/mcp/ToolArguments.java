@@ -26,6 +26,17 @@ final class ToolArguments {
     return value;
   }
 
+  /** An optional string of at most {@code maxLength} characters. */
+  Optional<String> optionalString(String name, int maxLength) {
+    Optional<String> value = optionalString(name);
+    value.ifPresent(v -> {
+      if (v.length() > maxLength) {
+        throw new Invalid("'" + name + "' must be at most " + maxLength + " characters (got " + v.length() + ").");
+      }
+    });
+    return value;
+  }
+
   /** An optional string that must be one of {@code allowed}. */
   Optional<String> oneOf(String name, List<String> allowed) {
     Optional<String> value = optionalString(name);
@@ -95,6 +106,13 @@ final class ToolArguments {
       throw new Invalid("'" + name + "' must be true or false.");
     }
     return b;
+  }
+
+  boolean requiredBool(String name) {
+    if (args.get(name) == null) {
+      throw new Invalid("'" + name + "' is required: true or false.");
+    }
+    return bool(name, false);
   }
 
   /** A list of strings; absent is empty. */

@@ -1,5 +1,7 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.graph.GraphRepository;
+import dev.mnemograph.graph.GraphService;
 import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.mcp.MemoryTools;
 import dev.mnemograph.memory.MemoryRepository;
@@ -35,10 +37,11 @@ class ContractTest {
         new VectorSearch(100));
     SearchService search = new SearchService(pool, new SearchRepository(100), new MemoryRepository(pool, 90),
         new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT);
+    GraphService graph = new GraphService(pool, new GraphRepository(), search);
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
     ApiRouter router = new ApiRouter(vertx, workspaces, new MemoryHandler(memories, vertx.eventBus(), 0.75),
-        new SearchHandler(search),
-        new McpEndpoint(workspaces, new MemoryTools(memories, search, vertx.eventBus(), 0.75), 1024));
+        new SearchHandler(search), new GraphHandler(graph),
+        new McpEndpoint(workspaces, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024));
 
     Set<String> operations = new TreeSet<>();
     for (Operation op : contract.operations()) {

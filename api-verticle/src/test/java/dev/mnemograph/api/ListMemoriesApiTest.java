@@ -140,4 +140,38 @@ class ListMemoriesApiTest {
     assertEquals(4, ws.list("?pruning_candidates=false").size());
     assertTrue(ids(ws.list("")).contains(fresh));
   }
+
+  /** Each memory but the candidate fails exactly one of the three rules, which alone keeps it out. */
+  @Test
+  void each_pruning_rule_alone_keeps_a_memory_out() {
+    Api ws = Api.newWorkspace("prune-rules");
+    String candidate = lowly(ws, "old, unimportant and unvisited", 0.29);
+    String important = lowly(ws, "importance 0.3 is not below 0.3", 0.3);
+    String young = lowly(ws, "created inside the retention period", 0.1);
+    String visited = lowly(ws, "opened 10 days ago", 0.1);
+    backdate(candidate, 200, null);
+    backdate(important, 200, null);
+    backdate(young, 60, 120);   // its last access (as the database holds it) is old: only its age keeps it
+    backdate(visited, 200, 10);
+
+    assertEquals(List.of(candidate), ids(ws.list("?pruning_candidates=true")));
+
+    backdate(young, 91, 120);   // just past the retention period of 90 days (the default)
+    backdate(visited, 200, 91);
+    assertEquals(Set.of(candidate, young, visited), Set.copyOf(ids(ws.list("?pruning_candidates=true"))));
+  }
+
+  private static String lowly(Api ws, String title, double importance) {
+    return ws.store(new JsonObject().put("title", title).put("narrative", "n").put("importance_score", importance))
+        .getString("memory_id");
+  }
+
+  /** Sets created_at and last_accessed_at (null: never) to so many days ago, as the real database holds them. */
+  private static void backdate(String memoryId, int createdDaysAgo, Integer accessedDaysAgo) {
+    TestService.get().pool().preparedQuery("""
+            UPDATE memory SET created_at = now() - make_interval(days => $2),
+                              last_accessed_at = now() - make_interval(days => $3)
+            WHERE memory_id = $1""")
+        .execute(Tuple.of(memoryId, createdDaysAgo, accessedDaysAgo)).await();
+  }
 }

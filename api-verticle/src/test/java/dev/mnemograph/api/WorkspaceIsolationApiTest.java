@@ -1,13 +1,17 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.support.Api;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Another workspace's memory is indistinguishable from one that does not exist. */
 class WorkspaceIsolationApiTest {
@@ -33,6 +37,38 @@ class WorkspaceIsolationApiTest {
     assertEquals("Alice's secret", after.getString("title"));
     assertEquals(1, after.getInteger("access_count"));
     assertEquals(0, after.getInteger("retrieval_count"));
+  }
+
+  @Test
+  void the_graph_endpoints_neither_show_nor_touch_another_workspaces_memories() {
+    String secret = alice.store("Quokka census on Rottnest", "Alice counted the quokkas.").getString("memory_id");
+    String other = alice.store("Alice's second memory", "Linked to the census.").getString("memory_id");
+    alice.post("/memories/" + secret + "/relationships", new JsonObject().put("target_memory_id", other)
+        .put("relationship_type", "depends_on"));
+    String mine = bob.store("Bob's memory", "Bob's own notes.").getString("memory_id");
+    String expected = "Memory '" + secret + "' not found.";
+
+    JsonObject theirs = new JsonObject().put("source_memory_id", secret).put("target_memory_id", other);
+    assertEquals(404, bob.post("/memories/path", theirs).statusCode());
+    assertEquals(expected, bob.post("/memories/path", theirs).bodyAsJsonObject().getString("detail"));
+    assertEquals(expected, bob.post("/memories/path", new JsonObject().put("source_memory_id", mine)
+        .put("target_memory_id", secret)).bodyAsJsonObject().getString("detail"));
+    HttpResponse<Buffer> rated = bob.post("/memories/" + secret + "/feedback", new JsonObject().put("useful", false));
+    assertEquals(404, rated.statusCode());
+    assertEquals(expected, rated.bodyAsJsonObject().getString("detail"));
+
+    JsonObject explored = bob.post("/memories/explore", new JsonObject().put("query", "quokka census Rottnest"))
+        .bodyAsJsonObject();
+    assertFalse(explored.encode().contains(secret), explored.encode());
+    assertFalse(explored.encode().contains(other), explored.encode());
+    JsonObject graph = bob.get("/memories/graph").bodyAsJsonObject();
+    assertFalse(graph.encode().contains(secret) || graph.encode().contains(other), graph.encode());
+    assertEquals(0, graph.getLong("total_edges"));
+
+    JsonObject after = alice.get("/memories/" + secret).bodyAsJsonObject();
+    assertEquals(0, after.getInteger("feedback_negative_count"));
+    assertEquals(0, after.getInteger("retrieval_count"), "bob's explore did not seed from it");
+    assertEquals(1, alice.post("/memories/path", theirs).bodyAsJsonObject().getInteger("depth"));
   }
 
   @Test

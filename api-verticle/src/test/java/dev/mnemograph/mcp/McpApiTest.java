@@ -40,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class McpApiTest {
   private static final Path CLIENT_DIR = Path.of("src", "test", "mcp-client");
   private static final Path OUTPUT_DIR = Path.of("target", "mcp-client");
-  private static final List<String> TOOLS = List.of("memory_by_file", "memory_get_detail", "memory_get_index",
-      "memory_get_related", "memory_get_timeline", "memory_search", "memory_store");
+  private static final List<String> TOOLS = List.of("memory_by_file", "memory_explore", "memory_get_detail",
+      "memory_get_index", "memory_get_related", "memory_get_timeline", "memory_rate", "memory_search",
+      "memory_store");
 
   private Api api;
   private int nextId = 1;
@@ -52,7 +53,8 @@ class McpApiTest {
   }
 
   @Test
-  void the_typescript_client_stores_a_memory_and_finds_it_by_words_by_meaning_and_by_file() throws Exception {
+  void the_typescript_client_stores_a_memory_finds_it_by_words_meaning_and_file_explores_and_rates_it()
+      throws Exception {
     String key = Api.newWorkspace("mcp-client").key();
     run(Duration.ofMinutes(3), "npm", "ci", "--no-audit", "--no-fund");
 
@@ -68,6 +70,8 @@ class McpApiTest {
     assertTrue(seen.getBoolean("foundByFile"), seen.encodePrettily());
     assertTrue(seen.getBoolean("foundByAbsolutePath"), seen.encodePrettily());
     assertTrue(seen.getBoolean("detailHasFullContent"), seen.encodePrettily());
+    assertTrue(seen.getBoolean("exploreFoundSeed"), seen.encodePrettily());
+    assertTrue(seen.getBoolean("rated"), seen.encodePrettily());
     assertTrue(seen.getJsonObject("unknownMemory").getBoolean("isError"));
     assertTrue(seen.getJsonObject("badArguments").getBoolean("isError"));
     JsonObject badKey = seen.getJsonObject("badKey");
@@ -202,6 +206,61 @@ class McpApiTest {
       assertFalse(none.getBoolean("isError"), path + ": " + none.encode());
       assertFalse(text(none).contains(id), path + ": " + text(none));
     }
+  }
+
+  @Test
+  void memory_rate_counts_a_rating_and_refuses_what_it_cannot_record() {
+    String id = api.store("Rate me", "A memory an agent found useful.").getString("memory_id");
+    Api owner = Api.newWorkspace("mcp-rate-other");
+    String theirs = owner.store("Theirs", "Not for this workspace.").getString("memory_id");
+
+    JsonObject rated = callResult("memory_rate", new JsonObject().put("memory_id", id).put("useful", false)
+        .put("context", "it named the wrong file").put("session_id", "session-7"));
+    JsonObject noUseful = callResult("memory_rate", new JsonObject().put("memory_id", id));
+    JsonObject unknown = callResult("memory_rate", new JsonObject().put("memory_id", "mem-x").put("useful", true));
+    JsonObject other = callResult("memory_rate", new JsonObject().put("memory_id", theirs).put("useful", true));
+
+    assertFalse(rated.getBoolean("isError"), rated.encode());
+    assertTrue(text(rated).contains(id) && text(rated).contains("not useful"), text(rated));
+    JsonObject stored = rated.getJsonObject("structuredContent");
+    assertEquals("it named the wrong file", stored.getString("context"));
+    assertEquals("session-7", stored.getString("session_id"));
+    assertEquals(1, api.get("/memories/" + id).bodyAsJsonObject().getInteger("feedback_negative_count"));
+    assertTrue(noUseful.getBoolean("isError") && text(noUseful).contains("useful"), noUseful.encode());
+    assertTrue(unknown.getBoolean("isError") && text(unknown).contains("mem-x"), unknown.encode());
+    assertTrue(other.getBoolean("isError") && text(other).contains(theirs), other.encode());
+    assertEquals(0, owner.get("/memories/" + theirs).bodyAsJsonObject().getInteger("feedback_positive_count"));
+  }
+
+  @Test
+  void memory_explore_answers_lines_and_structure_and_refuses_bad_arguments() {
+    Api graph = Api.newWorkspace("mcp-explore");
+    String hub = graph.store("Zeppelin hangar doors", "The airship shed's sliding doors run on greased rails.")
+        .getString("memory_id");
+    String spoke = graph.store("Rail grease supplier", "Lithium grease comes from the depot on Fridays.")
+        .getString("memory_id");
+    graph.post("/memories/" + hub + "/relationships", new JsonObject().put("target_memory_id", spoke)
+        .put("relationship_type", "depends_on").put("confidence", 0.9));
+
+    JsonObject result = callResult(graph.key(), "memory_explore", new JsonObject().put("query", "zeppelin hangar")
+        .put("seed_limit", 1).put("relationship_types", new JsonArray().add("depends_on")));
+    JsonObject empty = callResult(Api.newWorkspace("mcp-explore-empty").key(), "memory_explore",
+        new JsonObject().put("query", "zeppelin hangar"));
+    JsonObject tooMany = callResult(graph.key(), "memory_explore", new JsonObject().put("query", "x").put("max_nodes", 500));
+    JsonObject badType = callResult(graph.key(), "memory_explore", new JsonObject().put("query", "x")
+        .put("relationship_types", new JsonArray().add("likes")));
+
+    assertFalse(result.getBoolean("isError"), result.encode());
+    JsonObject s = result.getJsonObject("structuredContent");
+    assertEquals(new JsonArray().add(hub), s.getJsonArray("seed_memories"));
+    assertEquals(2, s.getJsonArray("nodes").size(), s.encode());
+    assertEquals(1, s.getJsonArray("edges").size(), s.encode());
+    assertTrue(text(result).contains("* " + hub) && text(result).contains(hub + " —depends_on 0.90→ " + spoke),
+        text(result));
+    assertFalse(empty.getBoolean("isError"), empty.encode());
+    assertTrue(text(empty).startsWith("No memories match"), text(empty));
+    assertTrue(tooMany.getBoolean("isError") && text(tooMany).contains("max_nodes"), tooMany.encode());
+    assertTrue(badType.getBoolean("isError"), badType.encode());
   }
 
   @Test

@@ -1,10 +1,9 @@
 package dev.mnemograph.pipeline;
 
 import dev.mnemograph.support.Api;
+import dev.mnemograph.support.GraphRuns;
 import dev.mnemograph.support.Jobs;
-import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,9 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The graph job as a user sees it: after the graph changes, the workers analyse the workspace once the
- * configured delay has passed, and the memories carry PageRank, a community and learned importance. The
- * tests' service waits ten minutes (so that other tests keep the importance they set); these tests move
- * their workspace's last change back by an hour instead of waiting.
+ * configured delay has passed ({@link GraphRuns}), and the memories carry PageRank, a community and
+ * learned importance.
  */
 class GraphAnalysisApiTest {
   private static final String[][] TOPICS = {
@@ -32,32 +30,6 @@ class GraphAnalysisApiTest {
       {"Orbital mechanics primer", "A lower orbit is faster: the period grows with the semi-major axis."},
       {"Beekeeping in winter", "Bees cluster around the queen and eat the stored honey until spring."},
       {"Chess opening traps", "The Fried Liver attack punishes an early knight move by black."}};
-
-  /** Waits until a graph run has finished after the last change and no change is pending. */
-  static JsonObject awaitGraphRun(Api api) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String workspaceId = api.get("/workspace").bodyAsJsonObject().getString("workspace_id");
-    while (true) {
-      TestService.get().pool().preparedQuery("""
-              UPDATE workspace_graph SET changed_at = changed_at - interval '1 hour',
-                                         pending_since = pending_since - interval '1 hour'
-              WHERE workspace_id = $1 AND pending_since IS NOT NULL""")
-          .execute(Tuple.of(workspaceId)).await();
-      JsonObject run = api.get("/workspace").bodyAsJsonObject().getJsonObject("last_graph_run");
-      if (run != null && !run.getBoolean("changes_pending") && !run.getBoolean("running")) {
-        return run;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no graph run settled: " + run);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 
   @Test
   void after_a_change_the_hub_of_a_star_gets_the_top_pagerank_and_the_star_one_community() {
@@ -76,7 +48,7 @@ class GraphAnalysisApiTest {
           .statusCode());
     }
 
-    JsonObject run = awaitGraphRun(api);
+    JsonObject run = GraphRuns.awaitSettled(api);
 
     assertEquals(7, run.getInteger("nodes"));
     assertTrue(run.getInteger("edges") >= 5, run.encode());
@@ -115,20 +87,20 @@ class GraphAnalysisApiTest {
         .put("relationship_type", "depends_on"));
     api.post("/memories/" + c + "/relationships", new JsonObject().put("target_memory_id", b)
         .put("relationship_type", "depends_on"));
-    awaitGraphRun(api);
+    GraphRuns.awaitSettled(api);
     assertEquals(1.0, api.get("/memories/" + b).bodyAsJsonObject().getDouble("pagerank_score"), 1e-9,
         "what two memories depend on is the most central");
     String firstFinish = api.get("/workspace").bodyAsJsonObject().getJsonObject("last_graph_run").getString("finished_at");
 
     assertEquals(204, api.delete("/memories/" + b).statusCode());
-    JsonObject run = awaitGraphRun(api);
+    JsonObject run = GraphRuns.awaitSettled(api);
 
     assertFalse(firstFinish.equals(run.getString("finished_at")), "analysed again after the delete");
     assertEquals(2, run.getInteger("nodes"));
     assertEquals(0, run.getInteger("edges"));
     assertNull(api.get("/memories/" + a).bodyAsJsonObject().getValue("community_label"));
     // the other workspace has no edges of its own: its only memory is analysed alone, never with these
-    JsonObject otherRun = awaitGraphRun(other);
+    JsonObject otherRun = GraphRuns.awaitSettled(other);
     assertEquals(1, otherRun.getInteger("nodes"));
   }
 }

@@ -26,6 +26,7 @@ public final class MemoryService {
   private final MemoryRepository memories;
   private final RelationshipRepository relationships;
   private final VectorSearch vectors;
+  private final FeedbackRepository feedback = new FeedbackRepository();
 
   public MemoryService(Pool pool, MemoryRepository memories, RelationshipRepository relationships,
                        VectorSearch vectors) {
@@ -147,6 +148,15 @@ public final class MemoryService {
 
   public Future<Memory> recordRetrieval(String workspaceId, String memoryId) {
     return memories.recordRetrieval(workspaceId, memoryId);
+  }
+
+  /**
+   * Rates a memory as useful or not: the rating, its counter on the memory and the memory's learned
+   * importance, in one transaction.
+   */
+  public Future<Feedback> rate(String workspaceId, String memoryId, boolean useful, String context,
+                               String sessionId) {
+    return Transactions.run(pool, conn -> feedback.record(conn, workspaceId, memoryId, useful, context, sessionId));
   }
 
   private static JsonArray relationships(List<Relationship> edges) {

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /** A directed, typed edge between two memories of one workspace. */
@@ -17,6 +18,10 @@ public record Relationship(
     boolean isBidirectional,
     String context,
     OffsetDateTime createdAt) {
+
+  /** The seven relationship types (the schema's CHECK and the contract's enum). */
+  public static final List<String> TYPES = List.of("references", "related_to", "caused_by", "contradicts",
+      "supersedes", "similar_to", "depends_on");
 
   public static final String COLUMNS = """
       id, source_memory_id, target_memory_id, relationship_type, discovery_method, confidence,

@@ -1,0 +1,56 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.graph.ExploreQuery;
+import dev.mnemograph.graph.GraphQuery;
+import dev.mnemograph.graph.GraphService;
+import dev.mnemograph.graph.MemoryPath;
+import dev.mnemograph.graph.PathQuery;
+import dev.mnemograph.graph.Subgraph;
+import dev.mnemograph.graph.MemoryGraph;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.RequestParameter;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.mnemograph.api.MemoryHandler.body;
+import static dev.mnemograph.api.MemoryHandler.decimal;
+import static dev.mnemograph.api.MemoryHandler.integer;
+import static dev.mnemograph.api.MemoryHandler.respond;
+import static dev.mnemograph.api.MemoryHandler.strings;
+import static dev.mnemograph.api.MemoryHandler.validated;
+
+/** The graph reads: POST /memories/path, POST /memories/explore, GET /memories/graph. */
+public final class GraphHandler {
+  private final GraphService graph;
+
+  public GraphHandler(GraphService graph) {
+    this.graph = graph;
+  }
+
+  void path(RoutingContext rc) {
+    JsonObject b = body(rc);
+    PathQuery q = new PathQuery(b.getString("source_memory_id"), b.getString("target_memory_id"),
+        b.getInteger("max_depth", PathQuery.DEFAULT_MAX_DEPTH), strings(b, "relationship_types"));
+    respond(rc, 200, graph.path(TokenAuth.workspaceId(rc), q).map(MemoryPath::toJson));
+  }
+
+  void explore(RoutingContext rc) {
+    JsonObject b = body(rc);
+    ExploreQuery q = new ExploreQuery(b.getString("query"), b.getInteger("max_nodes", ExploreQuery.DEFAULT_MAX_NODES),
+        strings(b, "relationship_types"), b.getDouble("min_edge_confidence", 0.0),
+        b.getInteger("seed_limit", ExploreQuery.DEFAULT_SEED_LIMIT));
+    respond(rc, 200, graph.explore(TokenAuth.workspaceId(rc), q).map(Subgraph::toJson));
+  }
+
+  void graph(RoutingContext rc) {
+    Map<String, RequestParameter> params = validated(rc).getQuery();
+    RequestParameter types = params.get("relationship_types");
+    GraphQuery q = new GraphQuery(integer(params, "max_nodes", GraphQuery.DEFAULT_MAX_NODES),
+        decimal(params, "min_confidence", 0.0),
+        types == null || types.isNull() ? List.of()
+            : types.getJsonArray().stream().map(String::valueOf).toList());
+    respond(rc, 200, graph.graph(TokenAuth.workspaceId(rc), q).map(MemoryGraph::toJson));
+  }
+}

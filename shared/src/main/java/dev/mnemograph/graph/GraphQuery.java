@@ -1,0 +1,25 @@
+package dev.mnemograph.graph;
+
+import java.util.List;
+
+/**
+ * GET /memories/graph and its bounds.
+ *
+ * @param relationshipTypes the types of relationships to show; empty means all
+ */
+public record GraphQuery(int maxNodes, double minConfidence, List<String> relationshipTypes) {
+  public static final int DEFAULT_MAX_NODES = 1_000;
+  public static final int MAX_NODES = 5_000;
+  /** The relationships shown are capped at this many per memory shown (the strongest). */
+  public static final int EDGES_PER_NODE = 10;
+
+  public GraphQuery {
+    if (maxNodes < 1 || maxNodes > MAX_NODES) {
+      throw new IllegalArgumentException("max_nodes must be between 1 and " + MAX_NODES + ", got " + maxNodes);
+    }
+    if (!(minConfidence >= 0 && minConfidence <= 1)) {
+      throw new IllegalArgumentException("min_confidence must be between 0 and 1, got " + minConfidence);
+    }
+    relationshipTypes = RelationshipTypes.orAll(relationshipTypes);
+  }
+}

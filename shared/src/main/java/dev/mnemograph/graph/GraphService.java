@@ -1,0 +1,91 @@
+package dev.mnemograph.graph;
+
+import dev.mnemograph.search.SearchQuery;
+import dev.mnemograph.search.SearchService;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The graph reads of the API: the shortest path between two memories, a subgraph explored from a topic, and
+ * the workspace's most central part. Each runs on one connection for all its statements (reads only, no
+ * transaction); the graph work between them is small (bounded maps) and runs on the event loop.
+ */
+public final class GraphService {
+  /** A path search does not expand a frontier larger than this (see {@link ShortestPath}). */
+  public static final int PATH_MAX_FRONTIER = 5_000;
+
+  private final Pool pool;
+  private final GraphRepository graph;
+  private final SearchService search;
+
+  public GraphService(Pool pool, GraphRepository graph, SearchService search) {
+    this.pool = pool;
+    this.graph = graph;
+    this.search = search;
+  }
+
+  /** 404 ({@link dev.mnemograph.error.NotFoundException}) when either memory is not in the workspace. */
+  public Future<MemoryPath> path(String workspaceId, PathQuery q) {
+    return pool.withConnection(conn -> graph.requireAll(conn, workspaceId,
+            List.of(q.sourceMemoryId(), q.targetMemoryId()))
+        .compose(v -> new ShortestPath(graph.pathSteps(conn, workspaceId, q.relationshipTypes()), PATH_MAX_FRONTIER)
+            .find(q.sourceMemoryId(), q.targetMemoryId(), q.maxDepth())));
+  }
+
+  /**
+   * Seeds by hybrid search (which records a retrieval event for each seed, as any search does), then grows
+   * best-first ({@link Exploration}); the memories reached are only read.
+   */
+  public Future<Subgraph> explore(String workspaceId, ExploreQuery q) {
+    SearchQuery seeds = new SearchQuery(q.query(), List.of(), List.of(), List.of(), List.of(), null, q.seedLimit(),
+        true, true, false);
+    // the search first and apart: it takes a connection of its own (the embedded database has only one)
+    return search.search(workspaceId, seeds).compose(found -> {
+      List<String> seedIds = found.results().stream().map(r -> r.memory().memoryId()).toList();
+      Exploration growth = new Exploration(seedIds, q.maxNodes());
+      return pool.withConnection(conn -> grow(conn, workspaceId, q, growth)
+          .compose(v -> subgraph(conn, workspaceId, growth.nodes(), q.relationshipTypes(), q.minEdgeConfidence(),
+              seedIds.stream().limit(q.maxNodes()).toList())));
+    });
+  }
+
+  private Future<Void> grow(SqlConnection conn, String workspaceId, ExploreQuery q, Exploration growth) {
+    if (growth.done()) {
+      return Future.succeededFuture();
+    }
+    Future<List<Exploration.Reach>> reached = growth.frontier().isEmpty() ? Future.succeededFuture(List.of())
+        // no memory can bring more than the whole budget into the subgraph
+        : graph.reach(conn, workspaceId, growth.frontier(), q.relationshipTypes(), q.minEdgeConfidence(),
+            q.maxNodes());
+    return reached.compose(r -> {
+      growth.round(r);
+      return grow(conn, workspaceId, q, growth);
+    });
+  }
+
+  private Future<Subgraph> subgraph(SqlConnection conn, String workspaceId, List<String> memoryIds,
+                                    List<String> types, double minConfidence, List<String> seeds) {
+    return graph.nodes(conn, workspaceId, memoryIds).compose(nodes -> graph.among(conn, workspaceId,
+            nodes.stream().map(GraphNode::memoryId).toList(), types, minConfidence, Integer.MAX_VALUE)
+        .map(edges -> {
+          Set<String> present = nodes.stream().map(GraphNode::memoryId).collect(Collectors.toSet());
+          return new Subgraph(nodes, edges, seeds.stream().filter(present::contains).toList());
+        }));
+  }
+
+  /** The {@code maxNodes} most central memories and the strongest relationships among them. */
+  public Future<MemoryGraph> graph(String workspaceId, GraphQuery q) {
+    int maxEdges = q.maxNodes() * GraphQuery.EDGES_PER_NODE;
+    return pool.withConnection(conn -> graph.totals(conn, workspaceId)
+        .compose(totals -> graph.central(conn, workspaceId, q.maxNodes())
+            .compose(nodes -> graph.among(conn, workspaceId, nodes.stream().map(GraphNode::memoryId).toList(),
+                    q.relationshipTypes(), q.minConfidence(), maxEdges + 1)
+                .map(edges -> new MemoryGraph(nodes, edges.size() > maxEdges ? edges.subList(0, maxEdges) : edges,
+                    nodes.size() < totals.nodes() || edges.size() > maxEdges, totals.nodes(), totals.edges())))));
+  }
+}
