@@ -76,15 +76,24 @@ public final class GraphRepository {
       ORDER BY pagerank_score DESC NULLS LAST, importance_score DESC, memory_id
       LIMIT $2""";
 
-  /** The relationships with both ends among $2 (a hash join on the set), strongest first. */
+  /**
+   * The relationships with both ends among $2, strongest first: each memory's own by the source index, kept
+   * when their target is in the set. OFFSET 0 keeps the planner from turning the lookups into a join, which
+   * it costed as a scan of every relationship of every workspace (measured 330 ms for 5,000 memories at
+   * 1,000,000 relationships, against a few ms by the index).
+   */
   private static final String AMONG = """
       WITH n AS (SELECT DISTINCT unnest($2::text[]) AS memory_id)
-      SELECT r.source_memory_id, r.target_memory_id, r.relationship_type, r.confidence
-      FROM memory_relationship r
-      JOIN n s ON s.memory_id = r.source_memory_id
-      JOIN n t ON t.memory_id = r.target_memory_id
-      WHERE r.workspace_id = $1 AND r.relationship_type = ANY($3) AND r.confidence >= $4
-      ORDER BY r.confidence DESC, r.source_memory_id, r.target_memory_id, r.relationship_type
+      SELECT e.source_memory_id, e.target_memory_id, e.relationship_type, e.confidence
+      FROM n s
+      CROSS JOIN LATERAL (
+        SELECT r.source_memory_id, r.target_memory_id, r.relationship_type, r.confidence
+        FROM memory_relationship r
+        WHERE r.workspace_id = $1 AND r.source_memory_id = s.memory_id
+          AND r.relationship_type = ANY($3) AND r.confidence >= $4
+        OFFSET 0) e
+      WHERE e.target_memory_id IN (SELECT memory_id FROM n)
+      ORDER BY e.confidence DESC, e.source_memory_id, e.target_memory_id, e.relationship_type
       LIMIT $5""";
 
   private static final String TOTALS = """
