@@ -1,12 +1,16 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.graph.GraphRepository;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
+import dev.mnemograph.support.TestService;
 import dev.mnemograph.support.Topics;
+import dev.mnemograph.workspace.NewApiKey;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -145,6 +149,35 @@ class PathApiTest {
   void a_memory_to_itself_is_a_path_of_one() {
     assertEquals(new JsonObject().put("path", new JsonArray().add(m.get(5))).put("edges", new JsonArray())
         .put("depth", 0), path(path(5, 5)));
+  }
+
+  @Test
+  void a_hub_past_the_bound_is_read_in_part_and_the_answer_says_truncated() {
+    NewApiKey key = TestService.newWorkspace("path-hub");
+    Api hubs = new Api(key.key());
+    String hub = hubs.store("Hub", "Linked to more memories than a search reads.").getString("memory_id");
+    int leaves = GraphRepository.PATH_EDGES_PER_MEMORY + 1;
+    // rows by SQL: no jobs, so nothing is discovered among them
+    TestService.get().pool().preparedQuery("""
+            WITH leaf AS (
+              INSERT INTO memory (memory_id, workspace_id, title, narrative)
+              SELECT 'mem-' || substr($1, 4) || '-' || i, $1, 'leaf ' || i, 'n' FROM generate_series(1, $3) i
+              RETURNING memory_id)
+            INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
+                                             discovery_method, confidence)
+            SELECT $1, $2, memory_id, 'depends_on', 'manual', 0.5 FROM leaf""")
+        .execute(Tuple.of(key.workspace().workspaceId(), hub, leaves)).await();
+
+    String leaf = "mem-" + key.workspace().workspaceId().substring(3) + "-1";
+
+    JsonObject answer = hubs.post("/memories/path", new JsonObject().put("source_memory_id", hub)
+        .put("target_memory_id", leaf)).bodyAsJsonObject();
+    JsonObject back = hubs.post("/memories/path", new JsonObject().put("source_memory_id", leaf)
+        .put("target_memory_id", hub)).bodyAsJsonObject();
+
+    assertEquals(1, answer.getInteger("depth"), answer.encode());
+    assertEquals(true, answer.getBoolean("truncated"), "the hub's edges were read in part: " + answer.encode());
+    assertEquals(NONE, back, "from the leaf's side nothing is cut, and the edge leads only away from the hub");
   }
 
   @Test

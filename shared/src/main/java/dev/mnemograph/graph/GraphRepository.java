@@ -131,20 +131,26 @@ public final class GraphRepository {
         .map(GraphRepository::steps);
   }
 
+  /** The steps read, each bound kept exactly: one row past a bound (read to see it) is left out and cuts. */
   private static ShortestPath.StepBatch steps(RowSet<Row> rows) {
     List<ShortestPath.Step> out = new ArrayList<>(rows.size());
     // per frontier memory and branch (the branch shows in which end the reached memory is)
     Map<String, Integer> perBranch = new HashMap<>();
-    boolean cut = rows.size() > PATH_EDGES_PER_LEVEL;
+    boolean cut = false;
     for (Row r : rows) {
+      if (out.size() == PATH_EDGES_PER_LEVEL) {
+        cut = true;
+        break;
+      }
       String from = r.getString("from_id");
       String to = r.getString("to_id");
       GraphEdge edge = GraphEdge.of(r);
-      out.add(new ShortestPath.Step(from, to, edge));
-      String branch = from + (to.equals(edge.targetMemoryId()) ? ">" : "<");
-      if (perBranch.merge(branch, 1, Integer::sum) > PATH_EDGES_PER_MEMORY) {
+      if (perBranch.merge(from + (to.equals(edge.targetMemoryId()) ? ">" : "<"), 1, Integer::sum)
+          > PATH_EDGES_PER_MEMORY) {
         cut = true;
+        continue;
       }
+      out.add(new ShortestPath.Step(from, to, edge));
     }
     return new ShortestPath.StepBatch(out, cut);
   }
