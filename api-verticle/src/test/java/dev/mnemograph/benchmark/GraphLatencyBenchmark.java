@@ -6,7 +6,6 @@ import dev.mnemograph.memory.Relationship;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -27,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Latency of the graph endpoints over HTTP in a workspace of 100,000 memories and 1,000,000 relationships:
@@ -188,20 +185,20 @@ class GraphLatencyBenchmark {
     IntFunction<Future<?>> graph5000 = i -> http.get("/api/v1/memories/graph?max_nodes=5000")
         .putHeader("Authorization", "Token " + key.key()).send().map(GraphLatencyBenchmark::ok);
 
-    measure(path, WARM_UP, 1);
-    measure(explore, WARM_UP / 4, 1);
+    Latency.measure(path, WARM_UP, 1);
+    Latency.measure(explore, WARM_UP / 4, 1);
     found.reset();
     depths.reset();
     truncated.reset();
     System.out.printf("%n%-44s %8s %8s %8s %8s%n", "", "p50 ms", "p95 ms", "p99 ms", "req/s");
-    measure(path, REQUESTS, 1).print("POST /memories/path, 1 client");
+    Latency.measure(path, REQUESTS, 1).print("POST /memories/path, 1 client");
     System.out.printf("  found %.1f %% (mean depth %.2f), truncated %.1f %% of %d random pairs%n",
         100.0 * found.sum() / REQUESTS, depths.sum() / Math.max(1.0, found.sum()), 100.0 * truncated.sum() / REQUESTS,
         REQUESTS);
-    measure(path, REQUESTS, 4).print("POST /memories/path, 4 clients");
-    measure(explore, REQUESTS / 4, 1).print("POST /memories/explore (50 nodes), 1 client");
-    measure(graph1000, 20, 1).print("GET /memories/graph?max_nodes=1000");
-    measure(graph5000, 10, 1).print("GET /memories/graph?max_nodes=5000");
+    Latency.measure(path, REQUESTS, 4).print("POST /memories/path, 4 clients");
+    Latency.measure(explore, REQUESTS / 4, 1).print("POST /memories/explore (50 nodes), 1 client");
+    Latency.measure(graph1000, 20, 1).print("GET /memories/graph?max_nodes=1000");
+    Latency.measure(graph5000, 10, 1).print("GET /memories/graph?max_nodes=5000");
     JsonObject g = graph1000.apply(0).map(r -> (JsonObject) r).await();
     System.out.printf("  graph of 1000: %d edges, total_nodes %d, total_edges %d%n", g.getJsonArray("edges").size(),
         g.getLong("total_nodes"), g.getLong("total_edges"));
@@ -212,54 +209,5 @@ class GraphLatencyBenchmark {
       throw new IllegalStateException("answered " + res.statusCode() + ": " + res.bodyAsString());
     }
     return res.bodyAsJsonObject();
-  }
-
-  /** Runs {@code requests} operations from {@code clients} clients, each issuing its next when the last ends. */
-  private static Stats measure(IntFunction<Future<?>> op, int requests, int clients) {
-    AtomicInteger next = new AtomicInteger();
-    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-    List<Future<Void>> running = new ArrayList<>();
-    long started = System.nanoTime();
-    for (int c = 0; c < clients; c++) {
-      Promise<Void> done = Promise.promise();
-      loop(op, requests, next, latencies, done);
-      running.add(done.future());
-    }
-    Future.all(running).await();
-    double seconds = (System.nanoTime() - started) / 1e9;
-    assertEquals(requests, latencies.size());
-    return new Stats(new ArrayList<>(latencies), requests / seconds);
-  }
-
-  private static void loop(IntFunction<Future<?>> op, int requests, AtomicInteger next, List<Long> latencies,
-                           Promise<Void> done) {
-    int i = next.getAndIncrement();
-    if (i >= requests) {
-      done.tryComplete();
-      return;
-    }
-    long sent = System.nanoTime();
-    op.apply(i).onComplete(r -> {
-      if (r.failed()) {
-        done.tryFail(r.cause());
-        return;
-      }
-      latencies.add(System.nanoTime() - sent);
-      loop(op, requests, next, latencies, done);
-    });
-  }
-
-  private record Stats(List<Long> latencies, double perSecond) {
-    Stats {
-      latencies.sort(null);
-    }
-
-    double p(int percentile) {
-      return latencies.get(Math.min(latencies.size() - 1, latencies.size() * percentile / 100)) / 1e6;
-    }
-
-    void print(String name) {
-      System.out.printf("%-44s %8.1f %8.1f %8.1f %8.0f%n", name, p(50), p(95), p(99), perSecond);
-    }
   }
 }

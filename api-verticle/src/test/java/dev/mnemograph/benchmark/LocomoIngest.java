@@ -17,8 +17,9 @@ import java.util.concurrent.Semaphore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The LoCoMo turns stored as memories over HTTP, a workspace per conversation, as RetrievalBenchmark stores
- * them (8 stores in flight), and the waits on the background pipeline that benchmarks over that corpus need.
+ * The LoCoMo turns stored as memories over HTTP, a workspace per conversation (8 stores in flight), and the
+ * waits on the background pipeline that the benchmarks over that corpus need (RetrievalBenchmark,
+ * GraphSignalBenchmark).
  */
 final class LocomoIngest {
   private static final int IN_FLIGHT = 8;

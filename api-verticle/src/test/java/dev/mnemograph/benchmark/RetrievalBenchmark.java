@@ -7,9 +7,6 @@ import dev.mnemograph.search.HybridRanking.Fusion;
 import dev.mnemograph.search.HybridRanking.KeywordScale;
 import dev.mnemograph.search.HybridRanking.SemanticScale;
 import dev.mnemograph.search.SearchCandidate;
-import dev.mnemograph.workspace.NewApiKey;
-import dev.mnemograph.workspace.WorkspaceRepository;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -18,6 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,10 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Retrieval quality on the LoCoMo development split (../shared/data/locomo-dev): every dialogue turn of a
@@ -45,8 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @Tag("benchmark")
 class RetrievalBenchmark {
-  private static final int IN_FLIGHT = 8;
-
   @Test
   void locomo_recall_of_hybrid_keyword_and_semantic_search() throws Exception {
     List<LocomoTurns.Turn> turns = LocomoTurns.load(Integer.MAX_VALUE);
@@ -57,32 +51,14 @@ class RetrievalBenchmark {
     try (Mnemograph service = Mnemograph.start(config)) {
       WebClient http = WebClient.create(service.vertx(),
           new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
-      Map<String, String> keys = new TreeMap<>();        // conversation -> key
-      Map<String, String> diaIds = new HashMap<>();       // memory_id -> dia_id
       long started = System.nanoTime();
-      Semaphore inFlight = new Semaphore(IN_FLIGHT);
-      for (LocomoTurns.Turn turn : turns) {
-        String key = keys.computeIfAbsent(turn.conversation(), c -> new WorkspaceRepository(service.pool())
-            .createWorkspace("locomo-" + c + "-" + UUID.randomUUID(), "bench").await().key());
-        inFlight.acquire();
-        http.post("/api/v1/memories/store").putHeader("Authorization", "Token " + key)
-            .sendJsonObject(turn.asMemory())
-            .onComplete(r -> {
-              if (r.succeeded() && r.result().statusCode() == 201) {
-                synchronized (diaIds) {
-                  diaIds.put(r.result().bodyAsJsonObject().getString("memory_id"), turn.diaId());
-                }
-              }
-              inFlight.release();
-            });
-      }
-      inFlight.acquire(IN_FLIGHT);
-      assertEquals(turns.size(), diaIds.size(), "every turn stored");
-      for (String key : keys.values()) {
-        awaitEmbedded(http, key);
+      LocomoIngest.Corpus corpus = LocomoIngest.store(service, http, turns);
+      Map<String, String> diaIds = corpus.diaIds();
+      for (String conversation : corpus.workspaces().keySet()) {
+        LocomoIngest.awaitEmbedded(http, corpus.key(conversation), Duration.ofMinutes(10));
       }
       System.out.printf("%nLoCoMo dev: %d turns in %d workspaces stored and embedded in %.0f s; %d questions%n",
-          turns.size(), keys.size(), (System.nanoTime() - started) / 1e9, questions.size());
+          turns.size(), corpus.workspaces().size(), (System.nanoTime() - started) / 1e9, questions.size());
 
       Map<String, Recall> modes = new LinkedHashMap<>();
       modes.put("hybrid (service default)", new Recall());
@@ -95,7 +71,7 @@ class RetrievalBenchmark {
       List<Long> latencies = new ArrayList<>();
 
       for (LocomoTurns.Question q : questions) {
-        String key = keys.get(q.conversation());
+        String key = corpus.key(q.conversation());
         Set<String> evidence = Set.copyOf(q.evidence());
         long sent = System.nanoTime();
         List<String> hybrid = ids(search(http, key, body(q, 10)), diaIds);
@@ -184,18 +160,6 @@ class RetrievalBenchmark {
           kw.getDouble("coverage"), terms.getList()));
     }
     return out;
-  }
-
-  private static void awaitEmbedded(WebClient http, String key) throws InterruptedException {
-    for (int i = 0; i < 6_000; i++) {
-      JsonObject ws = http.get("/api/v1/workspace").putHeader("Authorization", "Token " + key).send().await()
-          .bodyAsJsonObject();
-      if (ws.getLong("embedded_memory_count").equals(ws.getLong("memory_count"))) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("memories not embedded within 10 minutes");
   }
 
   /** Mean recall@k over questions. */

@@ -15,7 +15,6 @@ import dev.mnemograph.search.TermStatistics;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -27,14 +26,11 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Search latency at 100,000 memories in one workspace, with 4 more workspaces of 5,000 around it, 4 concurrent
@@ -162,15 +158,15 @@ class SearchLatencyBenchmark {
 
     // warm every path, then measure them one after the other, twice, and report the second round
     for (IntFunction<Future<?>> op : List.of(embedding, sql, endToEnd)) {
-      measure(op, WARM_UP, CLIENTS);
+      Latency.measure(op, WARM_UP, CLIENTS);
     }
     System.out.printf("%n%d requests each, %d concurrent clients, workspace of %d memories:%n", REQUESTS, CLIENTS,
         MEMORIES);
     System.out.printf("%-34s %8s %8s %8s %8s%n", "", "p50 ms", "p95 ms", "p99 ms", "req/s");
     for (int round = 0; round < 2; round++) {
-      Stats e = measure(embedding, REQUESTS, CLIENTS);
-      Stats s = measure(sql, REQUESTS, CLIENTS);
-      Stats h = measure(endToEnd, REQUESTS, CLIENTS);
+      Latency.Stats e = Latency.measure(embedding, REQUESTS, CLIENTS);
+      Latency.Stats s = Latency.measure(sql, REQUESTS, CLIENTS);
+      Latency.Stats h = Latency.measure(endToEnd, REQUESTS, CLIENTS);
       if (round == 1) {
         e.print("query embedding alone (event bus)");
         s.print("search SQL alone");
@@ -180,9 +176,9 @@ class SearchLatencyBenchmark {
     }
     // the same one request at a time: what a single agent sees when the 2 cores are not shared
     System.out.printf("one client, %d requests each:%n", REQUESTS / 4);
-    measure(embedding, REQUESTS / 4, 1).print("query embedding alone (event bus)");
-    measure(sql, REQUESTS / 4, 1).print("search SQL alone");
-    measure(endToEnd, REQUESTS / 4, 1).print("POST /memories/search (HTTP)");
+    Latency.measure(embedding, REQUESTS / 4, 1).print("query embedding alone (event bus)");
+    Latency.measure(sql, REQUESTS / 4, 1).print("search SQL alone");
+    Latency.measure(endToEnd, REQUESTS / 4, 1).print("POST /memories/search (HTTP)");
     System.out.println();
     explainKeywordPath(pool, ws, questions.get(0));
     indexRecall(pool, config, ws, questions, vectors);
@@ -269,54 +265,5 @@ class SearchLatencyBenchmark {
         .await().stream().map(r -> r.getString(0)).reduce("", (x, y) -> x + y + "\n");
     System.out.printf("keyword side's plan for \"%s\" (sequential scans of memory: %s):%n%s%n", question,
         plan.contains("Seq Scan on memory") ? "yes" : "none", plan);
-  }
-
-  /** Runs {@code requests} operations from {@code clients} clients, each issuing its next when the last ends. */
-  private static Stats measure(IntFunction<Future<?>> op, int requests, int clients) {
-    AtomicInteger next = new AtomicInteger();
-    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-    List<Future<Void>> running = new ArrayList<>();
-    long started = System.nanoTime();
-    for (int c = 0; c < clients; c++) {
-      Promise<Void> done = Promise.promise();
-      loop(op, requests, next, latencies, done);
-      running.add(done.future());
-    }
-    Future.all(running).await();
-    double seconds = (System.nanoTime() - started) / 1e9;
-    assertEquals(requests, latencies.size());
-    return new Stats(new ArrayList<>(latencies), requests / seconds);
-  }
-
-  private static void loop(IntFunction<Future<?>> op, int requests, AtomicInteger next, List<Long> latencies,
-                           Promise<Void> done) {
-    int i = next.getAndIncrement();
-    if (i >= requests) {
-      done.tryComplete();
-      return;
-    }
-    long sent = System.nanoTime();
-    op.apply(i).onComplete(r -> {
-      if (r.failed()) {
-        done.tryFail(r.cause());
-        return;
-      }
-      latencies.add(System.nanoTime() - sent);
-      loop(op, requests, next, latencies, done);
-    });
-  }
-
-  private record Stats(List<Long> latencies, double perSecond) {
-    Stats {
-      latencies.sort(null);
-    }
-
-    double p(int percentile) {
-      return latencies.get(Math.min(latencies.size() - 1, latencies.size() * percentile / 100)) / 1e6;
-    }
-
-    void print(String name) {
-      System.out.printf("%-34s %8.1f %8.1f %8.1f %8.0f%n", name, p(50), p(95), p(99), perSecond);
-    }
   }
 }
