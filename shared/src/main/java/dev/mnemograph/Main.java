@@ -7,7 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar mnemograph.jar} starts the service; the subcommands manage workspaces and API keys.
+ * {@code java -jar mnemograph-api.jar} starts an API node, {@code java -jar mnemograph-worker.jar} a worker node,
+ * both jars on one classpath both roles in one process; the subcommands manage workspaces and API keys.
  */
 @Command(name = "mnemograph", mixinStandardHelpOptions = true, version = "Mnemograph 0.1.0",
     description = "Self-hosted memory service for AI coding agents.",
@@ -16,6 +17,10 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    // Both artifacts on one classpath carry the same logback.xml; logback would print its whole status for that.
+    if (System.getProperty("logback.statusListenerClass") == null) {
+      System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+    }
     boolean serving = args.length == 0 || "serve".equals(args[0]);
     if (!serving && System.getenv("MNEMOGRAPH_LOG_LEVEL") == null) {
       System.setProperty("MNEMOGRAPH_LOG_LEVEL", "WARN");   // admin commands print their result, not the start-up story

@@ -45,7 +45,7 @@ record DefaultWorkspace(String createdWorkspaceId, String key, Path keyFile) {
       out.printf("%nCreated workspace '%s' (%s).%n", NAME, createdWorkspaceId);
     }
     if (key == null) {
-      out.printf("%nWorkspaces exist. Create a key with: java -jar mnemograph.jar key create <workspace>%n");
+      out.printf("%nWorkspaces exist. Create a key with: java -jar mnemograph-api.jar key create <workspace>%n");
       return;
     }
     out.printf("API key: %s%n(kept in %s)%n", key, keyFile);

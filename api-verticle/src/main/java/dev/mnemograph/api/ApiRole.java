@@ -1,0 +1,29 @@
+package dev.mnemograph.api;
+
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.jobs.JobSettings;
+import dev.mnemograph.node.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+import java.util.Optional;
+
+/** The API role: the HTTP API and MCP ({@link ApiVerticle}); it never loads the embedding model. */
+public final class ApiRole implements Role {
+  @Override
+  public String name() {
+    return "api";
+  }
+
+  @Override
+  public int startOrder() {
+    return 2;
+  }
+
+  @Override
+  public Future<Optional<Integer>> start(Vertx vertx, AppConfig config, Pool pool, JobSettings jobSettings) {
+    ApiVerticle api = new ApiVerticle(config, pool);
+    return vertx.deployVerticle(api).map(id -> Optional.of(api.port()));
+  }
+}

@@ -1,0 +1,134 @@
+package dev.mnemograph;
+
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.db.Database;
+import dev.mnemograph.jobs.JobSettings;
+import dev.mnemograph.node.Role;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * A running node: one Vert.x, one database pool shared by its verticles, and the roles it was asked to run
+ * (the API, the workers, or both in one process: the embedded default). The roles are found on the classpath
+ * ({@link Role}); this class only composes, the logic is in the verticles.
+ */
+public final class Mnemograph implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Mnemograph.class);
+
+  private final Vertx vertx;
+  private final Database database;
+  private final int httpPort;
+
+  private Mnemograph(Vertx vertx, Database database, int httpPort) {
+    this.vertx = vertx;
+    this.database = database;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts everything; blocks the calling thread (never call it on an event loop). */
+  public static Mnemograph start(AppConfig config) {
+    return start(config, JobSettings.DEFAULT, pool -> { });
+  }
+
+  /** With other job leases and retry timings (tests shorten them). */
+  public static Mnemograph start(AppConfig config, JobSettings jobSettings) {
+    return start(config, jobSettings, pool -> { });
+  }
+
+  /** Every role on the classpath. */
+  public static Mnemograph start(AppConfig config, JobSettings jobSettings, Consumer<Pool> beforeServing) {
+    return start(config, available(), jobSettings, beforeServing);
+  }
+
+  /** The names of the roles on the classpath ("api", "worker"). */
+  public static Set<String> available() {
+    Set<String> names = new TreeSet<>();
+    ServiceLoader.load(Role.class).forEach(r -> names.add(r.name()));
+    return names;
+  }
+
+  /**
+   * @param roles         the roles to run; each must be on the classpath
+   * @param beforeServing runs on the calling thread once the database is migrated, before the roles start
+   *                      (the first start's default workspace is made there)
+   */
+  public static Mnemograph start(AppConfig config, Set<String> roles, JobSettings jobSettings,
+                                 Consumer<Pool> beforeServing) {
+    List<Role> chosen = new ArrayList<>();
+    ServiceLoader.load(Role.class).forEach(r -> {
+      if (roles.contains(r.name()) && chosen.stream().noneMatch(c -> c.name().equals(r.name()))) {
+        chosen.add(r);
+      }
+    });
+    for (String name : roles) {
+      if (chosen.stream().noneMatch(r -> r.name().equals(name))) {
+        throw new IllegalStateException("This artifact has no '" + name + "' role (it has " + available()
+            + "): run mnemograph-" + name + ".jar, or put both jars on the classpath");
+      }
+    }
+    chosen.sort(Comparator.comparingInt(Role::startOrder));
+    Vertx vertx = Vertx.vertx();
+    Database database = null;
+    try {
+      database = Database.open(vertx, config).await();
+      Pool pool = database.pool();
+      beforeServing.accept(pool);
+      int httpPort = -1;
+      for (Role role : chosen) {
+        Optional<Integer> port = role.start(vertx, config, pool, jobSettings).await();
+        if (port.isPresent()) {
+          httpPort = port.get();
+        }
+      }
+      return new Mnemograph(vertx, database, httpPort);
+    } catch (RuntimeException e) {
+      if (database != null) {
+        database.close();
+      }
+      vertx.close().await();
+      throw e;
+    }
+  }
+
+  /** The API's port, or -1 on a node without the API. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public Pool pool() {
+    return database.pool();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops the verticles (no new requests), then the pool and the embedded database. */
+  @Override
+  public void close() {
+    LOG.info("Stopping Mnemograph");
+    try {
+      for (String id : vertx.deploymentIDs()) {
+        vertx.undeploy(id).await();
+      }
+    } finally {
+      database.close();
+      vertx.close().await();
+    }
+  }
+}

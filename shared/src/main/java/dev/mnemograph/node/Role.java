@@ -1,0 +1,26 @@
+package dev.mnemograph.node;
+
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.jobs.JobSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+import java.util.Optional;
+
+/**
+ * What a process runs: the API ({@code api-verticle}) or the background workers ({@code worker-verticle}).
+ * Each module registers its role in {@code META-INF/services/dev.mnemograph.node.Role}; the launcher finds
+ * the roles on its classpath, so neither module imports the other: an API artifact without the worker module
+ * has no worker role (and no embedding model), and both artifacts on one classpath run both roles.
+ */
+public interface Role {
+  /** "api" or "worker". */
+  String name();
+
+  /** Lower starts first: the workers (they load the model) before the API, so that it answers with all up. */
+  int startOrder();
+
+  /** Deploys the role's verticles on the node's Vert.x; answers the HTTP port it listens on, if any. */
+  Future<Optional<Integer>> start(Vertx vertx, AppConfig config, Pool pool, JobSettings jobSettings);
+}
