@@ -3,6 +3,7 @@ package dev.mnemograph;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Database;
 import dev.mnemograph.jobs.JobSettings;
+import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Role;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -29,8 +30,13 @@ public final class Mnemograph implements AutoCloseable {
   private final Vertx vertx;
   private final Database database;
   private final int httpPort;
+  private final Health health;
+  /** In start order: stopped in reverse (the API stops taking requests before the workers stop). */
+  private final List<String> deployments;
 
-  private Mnemograph(Vertx vertx, Database database, int httpPort) {
+  private Mnemograph(Vertx vertx, Database database, int httpPort, Health health, List<String> deployments) {
+    this.health = health;
+    this.deployments = List.copyOf(deployments);
     this.vertx = vertx;
     this.database = database;
     this.httpPort = httpPort;
@@ -85,13 +91,18 @@ public final class Mnemograph implements AutoCloseable {
       Pool pool = database.pool();
       beforeServing.accept(pool);
       int httpPort = -1;
+      Health health = new Health(pool, String.join(",", new TreeSet<>(roles)));
+      Role.Node node = new Role.Node(config, pool, jobSettings, Set.copyOf(roles), health);
+      List<String> deployments = new ArrayList<>();
       for (Role role : chosen) {
-        Optional<Integer> port = role.start(vertx, config, pool, jobSettings).await();
+        Set<String> before = Set.copyOf(vertx.deploymentIDs());
+        Optional<Integer> port = role.start(vertx, node).await();
+        vertx.deploymentIDs().stream().filter(id -> !before.contains(id)).forEach(deployments::add);
         if (port.isPresent()) {
           httpPort = port.get();
         }
       }
-      return new Mnemograph(vertx, database, httpPort);
+      return new Mnemograph(vertx, database, httpPort, health, deployments);
     } catch (RuntimeException e) {
       if (database != null) {
         database.close();
@@ -118,13 +129,17 @@ public final class Mnemograph implements AutoCloseable {
     return vertx;
   }
 
-  /** Stops the verticles (no new requests), then the pool and the embedded database. */
+  /**
+   * Graceful: readiness goes 503, the API finishes the requests in flight and takes no more, the workers
+   * finish or hand back their claimed jobs; then the pool and the embedded database close.
+   */
   @Override
   public void close() {
-    LOG.info("Stopping Mnemograph");
+    LOG.info("Stopping Mnemograph: not ready any more, finishing requests and jobs in flight");
+    health.drain();
     try {
-      for (String id : vertx.deploymentIDs()) {
-        vertx.undeploy(id).await();
+      for (int i = deployments.size() - 1; i >= 0; i--) {
+        vertx.undeploy(deployments.get(i)).await();
       }
     } finally {
       database.close();

@@ -1,11 +1,8 @@
 package dev.mnemograph.api;
 
-import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.node.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 
 import java.util.Optional;
 
@@ -22,8 +19,8 @@ public final class ApiRole implements Role {
   }
 
   @Override
-  public Future<Optional<Integer>> start(Vertx vertx, AppConfig config, Pool pool, JobSettings jobSettings) {
-    ApiVerticle api = new ApiVerticle(config, pool);
+  public Future<Optional<Integer>> start(Vertx vertx, Node node) {
+    ApiVerticle api = new ApiVerticle(node.config(), node.pool(), node.health());
     return vertx.deployVerticle(api).map(id -> Optional.of(api.port()));
   }
 }

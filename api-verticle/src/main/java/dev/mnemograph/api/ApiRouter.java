@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.node.Health;
 import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
@@ -32,9 +33,11 @@ public final class ApiRouter {
   private final GraphHandler graph;
   private final WorkspaceHandler workspace;
   private final McpEndpoint mcp;
+  private final Health health;
 
   public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories, SearchHandler search,
-                   GraphHandler graph, McpEndpoint mcp) {
+                   GraphHandler graph, McpEndpoint mcp, Health health) {
+    this.health = health;
     this.vertx = vertx;
     this.workspaces = workspaces;
     this.memories = memories;
@@ -88,7 +91,9 @@ public final class ApiRouter {
     Router api = rb.createRouter();
 
     Router root = Router.router(vertx);
-    root.get("/health").handler(rc -> rc.json(Map.of("status", "ok")));
+    root.get(Health.LIVE).handler(rc -> health.live(rc.response()));
+    root.get(Health.READY).handler(rc -> health.ready(rc.response()));
+    root.get("/health").handler(rc -> health.ready(rc.response()));   // the first versions' name
     // MCP for agents (Streamable HTTP, Bearer auth), beside the contract: its surface is tools, not paths.
     mcp.mount(root);
     root.route(Operations.BASE_PATH + "/*").subRouter(api);

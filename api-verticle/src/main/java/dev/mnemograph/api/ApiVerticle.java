@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.node.Health;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.graph.GraphRepository;
 import dev.mnemograph.graph.GraphService;
@@ -21,18 +22,24 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /** The HTTP API. Event loop: validation, then non-blocking SQL on the shared pool. */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final AppConfig config;
   private final Pool pool;
+  private final Health health;
   private HttpServer server;
   private McpEndpoint mcp;
 
-  public ApiVerticle(AppConfig config, Pool pool) {
+  public ApiVerticle(AppConfig config, Pool pool, Health health) {
     this.config = config;
     this.pool = pool;
+    this.health = health;
   }
 
   @Override
@@ -49,7 +56,7 @@ public final class ApiVerticle extends VerticleBase {
         ApiRouter.BODY_LIMIT_BYTES);
     ApiRouter router = new ApiRouter(vertx, workspaces,
         new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
-        new GraphHandler(graph), mcp);
+        new GraphHandler(graph), mcp, health);
     return router.build()
         .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> {
@@ -58,10 +65,14 @@ public final class ApiVerticle extends VerticleBase {
         });
   }
 
-  /** The HTTP server closes with the verticle; the MCP server is told first, so that late calls get 503. */
+  /**
+   * Graceful: the server takes no new connections and lets the requests in flight finish (at most
+   * {@link #SHUTDOWN_GRACE}); the MCP server is told first, so that late calls get 503.
+   */
   @Override
   public Future<?> stop() {
-    return mcp == null ? Future.succeededFuture() : mcp.close();
+    Future<Void> mcpClosed = mcp == null ? Future.succeededFuture() : mcp.close();
+    return mcpClosed.compose(v -> server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   /** The port actually bound (useful with port 0). */

@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.db.DatabaseUnavailable;
 import dev.mnemograph.error.ConflictException;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.error.NotFoundException;
@@ -51,7 +52,12 @@ public final class ErrorResponses {
     if (rc.response().ended()) {
       return;
     }
-    if (failure instanceof HttpException he && he.getCause() instanceof ValidatorException ve) {
+    if (failure != null && DatabaseUnavailable.is(failure)) {
+      // a key that cannot be checked, or any statement without a connection: never a 401, never a 500
+      LOG.warn("{} {}: the database is unavailable ({})", rc.request().method(), rc.normalizedPath(), failure.toString());
+      rc.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+      send(rc, 503, "The memory service cannot reach its database; try again shortly.");
+    } else if (failure instanceof HttpException he && he.getCause() instanceof ValidatorException ve) {
       validationFailure(rc, ve);
     } else if (failure instanceof NotFoundException nf) {
       send(rc, 404, nf.getMessage());

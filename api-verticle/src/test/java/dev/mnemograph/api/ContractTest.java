@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.node.Health;
 import dev.mnemograph.graph.GraphRepository;
 import dev.mnemograph.graph.GraphService;
 import dev.mnemograph.mcp.McpEndpoint;
@@ -41,7 +42,8 @@ class ContractTest {
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
     ApiRouter router = new ApiRouter(vertx, workspaces, new MemoryHandler(memories, vertx.eventBus(), 0.75),
         new SearchHandler(search), new GraphHandler(graph),
-        new McpEndpoint(workspaces, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024));
+        new McpEndpoint(workspaces, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024),
+        new Health(pool, "api"));
 
     Set<String> operations = new TreeSet<>();
     for (Operation op : contract.operations()) {

@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.node.Health;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
@@ -303,7 +304,7 @@ class SearchApiTest {
     Vertx apiOnly = Vertx.vertx();   // its own event bus: no worker listens there
     try {
       ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject().put(AppConfig.HTTP_PORT, 0)),
-          TestService.get().pool());
+          TestService.get().pool(), new Health(TestService.get().pool(), "api"));
       apiOnly.deployVerticle(verticle).await();
       WebClient http = WebClient.create(apiOnly, new WebClientOptions().setDefaultPort(verticle.port())
           .setDefaultHost("127.0.0.1"));

@@ -23,6 +23,7 @@ import java.util.Optional;
 public record AppConfig(
     String httpHost,
     int httpPort,
+    int opsPort,
     Optional<String> databaseUrl,
     int databasePoolSize,
     Duration statementTimeout,
@@ -43,6 +44,7 @@ public record AppConfig(
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
+  public static final String OPS_PORT = "ops.port";
   public static final String DATABASE_URL = "database.url";
   public static final String DATABASE_POOL_SIZE = "database.pool-size";
   public static final String DATABASE_STATEMENT_TIMEOUT_MS = "database.statement-timeout-ms";
@@ -67,6 +69,8 @@ public record AppConfig(
   private static final JsonObject DEFAULTS = new JsonObject()
       .put(HTTP_HOST, "127.0.0.1")
       .put(HTTP_PORT, 8080)
+      // a worker node's only HTTP port: health and metrics (an API node serves them on http.port)
+      .put(OPS_PORT, 8081)
       .put(DATABASE_URL, "")
       .put(DATABASE_POOL_SIZE, 8)
       .put(DATABASE_STATEMENT_TIMEOUT_MS, 30_000)
@@ -92,6 +96,7 @@ public record AppConfig(
 
   public AppConfig {
     requireRange(HTTP_PORT, httpPort, 0, 65_535);
+    requireRange(OPS_PORT, opsPort, 0, 65_535);
     requireRange(DATABASE_POOL_SIZE, databasePoolSize, 1, 1_000);
     requireRange(RETENTION_DAYS, retentionDays, 1, 36_500);
     requireRange(EMBEDDING_THREADS, embeddingThreads, 1, 256);
@@ -152,6 +157,7 @@ public record AppConfig(
     return new AppConfig(
         string(c, HTTP_HOST),
         integer(c, HTTP_PORT),
+        integer(c, OPS_PORT),
         url.isBlank() ? Optional.empty() : Optional.of(url),
         integer(c, DATABASE_POOL_SIZE),
         Duration.ofMillis(integer(c, DATABASE_STATEMENT_TIMEOUT_MS)),

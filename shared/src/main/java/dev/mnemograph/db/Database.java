@@ -3,6 +3,7 @@ package dev.mnemograph.db;
 import dev.mnemograph.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -26,6 +27,7 @@ public final class Database implements AutoCloseable {
   public static final String POOL_NAME = "main";
 
   private static final Duration VACUUM_INTERVAL = Duration.ofMinutes(1);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final String VACUUM = "VACUUM (ANALYZE) job, memory, memory_relationship";
 
   private final Pool pool;
@@ -71,6 +73,8 @@ public final class Database implements AutoCloseable {
         + "; SET client_min_messages = warning";
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setName(POOL_NAME).setShared(false))
+        // a database that does not answer a connection attempt is an outage (503 soon), not a minute's hang
+        .with(new NetClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis()))
         .withConnectHandler(conn -> conn.query(sessionSetup).execute()
             .onComplete(r -> {
               if (r.failed()) {

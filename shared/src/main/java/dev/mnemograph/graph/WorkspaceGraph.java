@@ -101,6 +101,12 @@ public final class WorkspaceGraph {
         .addInteger(null).addInteger(null).addInteger(null).addString(error)).mapEmpty();
   }
 
+  /** A stopping worker's run that did not finish: due again at once for any worker. */
+  public Future<Void> release(String workerId) {
+    return pool.preparedQuery("UPDATE workspace_graph SET running_by = NULL, lease_until = NULL WHERE running_by = $1")
+        .execute(Tuple.of(workerId)).mapEmpty();
+  }
+
   /** The workspace's last graph run for GET /workspace, or null before the first. */
   public Future<JsonObject> lastRun(String workspaceId) {
     return pool.preparedQuery(LAST_RUN).execute(Tuple.of(workspaceId)).map(rows -> {

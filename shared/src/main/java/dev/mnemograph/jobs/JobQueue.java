@@ -62,6 +62,11 @@ public final class JobQueue {
                      last_error = coalesce(last_error, 'worker lost its lease on every attempt')
       WHERE status = 'running' AND lease_until < now() AND attempts >= $1""";
 
+  /** A stopping worker's claims that did not finish: pending again at once, the attempt not counted. */
+  private static final String RELEASE = """
+      UPDATE job SET status = 'pending', attempts = greatest(0, attempts - 1), locked_by = NULL, lease_until = NULL
+      WHERE locked_by = $1 AND status = 'running'""";
+
   private static final String PURGE_DONE =
       "DELETE FROM job WHERE status = 'done' AND finished_at < now() - make_interval(hours => $1)";
 
@@ -111,6 +116,11 @@ public final class JobQueue {
         .execute(Tuple.of(job.jobId(), workerId, settings.maxAttempts(), seconds(settings.retryBase()),
             seconds(settings.retryMax()), error))
         .map(rows -> rows.size() == 0 ? "lost" : rows.iterator().next().getString(0));
+  }
+
+  /** Hands back the worker's unfinished claims (graceful shutdown); answers how many. */
+  public Future<Integer> release(String workerId) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(workerId)).map(r -> r.rowCount());
   }
 
   /** Housekeeping: park jobs abandoned on every attempt, forget finished ones after a day. */

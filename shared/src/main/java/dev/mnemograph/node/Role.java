@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a process runs: the API ({@code api-verticle}) or the background workers ({@code worker-verticle}).
@@ -22,5 +23,14 @@ public interface Role {
   int startOrder();
 
   /** Deploys the role's verticles on the node's Vert.x; answers the HTTP port it listens on, if any. */
-  Future<Optional<Integer>> start(Vertx vertx, AppConfig config, Pool pool, JobSettings jobSettings);
+  Future<Optional<Integer>> start(Vertx vertx, Node node);
+
+  /**
+   * What a role gets from its node.
+   *
+   * @param roles  every role this process runs (the worker opens its own health port only without the API)
+   * @param health the node's health, served by the API, or by the workers' ops port on a worker node
+   */
+  record Node(AppConfig config, Pool pool, JobSettings jobSettings, Set<String> roles, Health health) {
+  }
 }

@@ -26,6 +26,8 @@ public final class JobWorker {
   /** Kinds whose last claim came back full: more are waiting. */
   private final Set<JobKind> backlogged = EnumSet.noneOf(JobKind.class);
   private boolean stopped;
+  /** Completed when stopped and no lane runs any more. */
+  private final io.vertx.core.Promise<Void> idle = io.vertx.core.Promise.promise();
 
   public JobWorker(JobQueue queue, String workerId, List<JobHandler> handlers) {
     this.queue = queue;
@@ -47,6 +49,9 @@ public final class JobWorker {
         busyLanes.merge(handler.kind(), 1, Integer::sum);
         drain(handler).onComplete(r -> {
           busyLanes.merge(handler.kind(), -1, Integer::sum);
+          if (stopped && busy() == 0) {
+            idle.tryComplete();
+          }
           if (r.failed() && !stopped) {
             LOG.warn("Job worker {} stopped draining {} jobs: {}", workerId, handler.kind(), r.cause().toString());
           }
@@ -56,11 +61,19 @@ public final class JobWorker {
   }
 
   /**
-   * Claims nothing more; jobs under way finish or, if the database goes first, are claimed again by a
-   * worker once their lease runs out.
+   * Claims nothing more; answers when the batches under way have finished (their jobs completed or failed
+   * as usual). If the process dies first, a worker claims them again once their lease runs out.
    */
-  public void stop() {
+  public Future<Void> stop() {
     stopped = true;
+    if (busy() == 0) {
+      idle.tryComplete();
+    }
+    return idle.future();
+  }
+
+  private int busy() {
+    return busyLanes.values().stream().mapToInt(Integer::intValue).sum();
   }
 
   private Future<Void> drain(JobHandler handler) {

@@ -1,11 +1,8 @@
 package dev.mnemograph.worker;
 
-import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.node.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 
 import java.util.Optional;
 
@@ -22,7 +19,8 @@ public final class WorkerRole implements Role {
   }
 
   @Override
-  public Future<Optional<Integer>> start(Vertx vertx, AppConfig config, Pool pool, JobSettings jobSettings) {
-    return vertx.deployVerticle(new WorkerVerticle(config, pool, jobSettings)).map(id -> Optional.empty());
+  public Future<Optional<Integer>> start(Vertx vertx, Node node) {
+    return vertx.deployVerticle(new WorkerVerticle(node.config(), node.pool(), node.jobSettings(),
+        node.roles().contains("api") ? null : node.health())).map(id -> Optional.empty());
   }
 }

@@ -14,17 +14,21 @@ import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.jobs.JobWorker;
 import dev.mnemograph.memory.EmbeddingRepository;
 import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.node.Health;
+import dev.mnemograph.node.OpsServer;
 import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -65,10 +69,23 @@ public final class WorkerVerticle extends VerticleBase {
   private WorkerExecutor graphPool;
   private GraphAnalysisWorker graphWorker;
 
-  public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings) {
+  /** How long a stopping worker waits for its batches in flight before it hands their jobs back. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  private final Health health;
+  private JobQueue queue;
+  private WorkspaceGraph graphState;
+  private HttpServer opsServer;
+
+  /**
+   * @param health the node's health to serve on {@code ops.port}, or null when the API in this process
+   *               serves it
+   */
+  public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings, Health health) {
     this.config = config;
     this.pool = pool;
     this.jobSettings = jobSettings;
+    this.health = health;
   }
 
   @Override
@@ -83,7 +100,7 @@ public final class WorkerVerticle extends VerticleBase {
         })
         .compose(requeued -> {
           VectorSearch vectors = new VectorSearch(config.exactScanMaxRows());
-          JobQueue queue = new JobQueue(pool, jobSettings);
+          queue = new JobQueue(pool, jobSettings);
           worker = new JobWorker(queue, workerId(), List.of(
               new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize()),
               new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,
@@ -103,7 +120,8 @@ public final class WorkerVerticle extends VerticleBase {
           // PageRank and Leiden on one thread of their own: seconds for a large workspace, never on an event loop
           graphPool = vertx.createSharedWorkerExecutor("mnemograph-graph", 1, GraphAnalysisWorker.LEASE.toMinutes(),
               TimeUnit.MINUTES);
-          graphWorker = new GraphAnalysisWorker(new WorkspaceGraph(pool), new GraphStore(pool), graphPool,
+          graphState = new WorkspaceGraph(pool);
+          graphWorker = new GraphAnalysisWorker(graphState, new GraphStore(pool), graphPool,
               worker.workerId(), config.graphAnalysisDelay(), config.graphAnalysisMaxWait(),
               config.graphAnalysisInterval());
           long check = Math.max(100, Math.min(2_000, config.graphAnalysisDelay().toMillis() / 2));
@@ -111,6 +129,12 @@ public final class WorkerVerticle extends VerticleBase {
           queryPool = vertx.createSharedWorkerExecutor("mnemograph-query-embedding", QUERY_THREADS, 1, TimeUnit.MINUTES);
           return vertx.eventBus().<JsonObject>consumer(Addresses.EMBED_QUERY, this::embedQuery).completion();
         })
+        .compose(v -> health == null ? Future.succeededFuture()
+            : OpsServer.start(vertx, config.httpHost(), config.opsPort(), health, request -> false)
+                .onSuccess(s -> {
+                  opsServer = s;
+                  LOG.info("Worker node health on http://{}:{}{}", config.httpHost(), s.actualPort(), Health.READY);
+                }).mapEmpty())
         .onSuccess(v -> LOG.info("Worker {} started: model {}, {} embedding thread(s), batches of {}",
             worker.workerId(), embedder.modelName(), config.embeddingThreads(), config.embeddingBatchSize()));
   }
@@ -139,18 +163,35 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Graceful: claims nothing more, lets the batches in flight finish (at most {@link #STOP_GRACE}), hands
+   * back whatever it still holds (jobs pending again at once, a graph run due again), then closes the pools
+   * and the model.
+   */
   @Override
   public Future<?> stop() {
-    if (worker != null) {
-      worker.stop();
-    }
+    Future<Void> drained = worker == null ? Future.succeededFuture()
+        : worker.stop().timeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture());
     if (graphWorker != null) {
       graphWorker.stop();
     }
-    // the pools first: a query or a batch still running must not find the model closed under it
-    Future<Void> queries = queryPool == null ? Future.succeededFuture() : queryPool.close();
-    Future<Void> graph = graphPool == null ? Future.succeededFuture() : graphPool.close();
-    return queries.compose(v -> graph).compose(v -> embeddingPool == null ? Future.succeededFuture() : embeddingPool.close())
+    Future<Void> released = drained.compose(v -> queue == null ? Future.succeededFuture(0) : queue.release(worker.workerId()))
+        .compose(n -> {
+          if (n > 0) {
+            LOG.info("Handed back {} claimed job(s) for other workers", n);
+          }
+          return graphState == null ? Future.<Void>succeededFuture() : graphState.release(worker.workerId());
+        })
+        .recover(e -> {
+          LOG.warn("Could not hand back claimed work ({}); its leases run out instead", e.toString());
+          return Future.succeededFuture();
+        });
+    // the pools next: a query or a batch still running must not find the model closed under it
+    return released
+        .compose(v -> opsServer == null ? Future.succeededFuture() : opsServer.close())
+        .compose(v -> queryPool == null ? Future.succeededFuture() : queryPool.close())
+        .compose(v -> graphPool == null ? Future.succeededFuture() : graphPool.close())
+        .compose(v -> embeddingPool == null ? Future.succeededFuture() : embeddingPool.close())
         .onComplete(v -> {
           if (embedder != null) {
             embedder.close();

@@ -215,6 +215,22 @@ class JobWorkerTest {
   }
 
   @Test
+  void a_stopping_worker_hands_back_its_claims_at_once_without_counting_the_attempt() {
+    String memoryId = enqueueForNewMemory();
+    List<Job> taken = queue.claim("worker-that-stops", JobKind.EMBED, 10).await();
+    assertEquals(1, taken.size());
+
+    assertEquals(1, queue.release("worker-that-stops").await());
+    assertEquals(0, queue.release("worker-that-stops").await(), "nothing left to hand back");
+
+    assertEquals("pending", job(memoryId).getString("status"));
+    assertEquals(0, job(memoryId).getInteger("attempts"));
+    List<Job> again = queue.claim("other", JobKind.EMBED, 10).await();
+    assertEquals(List.of(taken.get(0).jobId()), again.stream().map(Job::jobId).toList(),
+        "another worker takes it at once, not after the lease");
+  }
+
+  @Test
   void claims_never_hand_one_job_to_two_workers_and_edits_coalesce_into_one_pending_job() {
     String memoryId = enqueueForNewMemory();
     pool.withTransaction(conn -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, memoryId)).await();

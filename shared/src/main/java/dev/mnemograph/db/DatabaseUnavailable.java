@@ -1,0 +1,44 @@
+package dev.mnemograph.db;
+
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.pgclient.PgException;
+
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Tells failures that mean "the database cannot be reached right now" (answered 503 with Retry-After) from
+ * the others: no connection could be made or the one in use was lost, the pool had none to give in time, or
+ * PostgreSQL itself says it is shutting down, starting, or out of connections.
+ */
+public final class DatabaseUnavailable {
+  /** SQLSTATEs of a server that cannot serve now: admin/crash shutdown, cannot connect now, too many connections. */
+  private static final Set<String> STATES = Set.of("57P01", "57P02", "57P03", "53300");
+
+  private DatabaseUnavailable() {
+  }
+
+  public static boolean is(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof TimeoutException
+          || t instanceof NoStackTraceTimeoutException) {
+        return true;
+      }
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || STATES.contains(pg.getSqlState()))) {
+        return true;
+      }
+      // the pool's own words: a connection lost under a query, or none free within the wait
+      if (t instanceof VertxException && t.getMessage() != null
+          && (t.getMessage().contains("Connection is closed") || t.getMessage().contains("Connection closed")
+              || t.getMessage().contains("Timeout waiting for connection")
+              || t.getMessage().contains("Pool closed"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
