@@ -4,8 +4,11 @@ import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Database;
 import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.node.Role;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +87,9 @@ public final class Mnemograph implements AutoCloseable {
       }
     }
     chosen.sort(Comparator.comparingInt(Role::startOrder));
-    Vertx vertx = Vertx.vertx();
+    Metrics metrics = new Metrics();
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options()))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
     Database database = null;
     try {
       database = Database.open(vertx, config).await();
@@ -92,7 +97,7 @@ public final class Mnemograph implements AutoCloseable {
       beforeServing.accept(pool);
       int httpPort = -1;
       Health health = new Health(pool, String.join(",", new TreeSet<>(roles)));
-      Role.Node node = new Role.Node(config, pool, jobSettings, Set.copyOf(roles), health);
+      Role.Node node = new Role.Node(config, pool, jobSettings, Set.copyOf(roles), health, metrics);
       List<String> deployments = new ArrayList<>();
       for (Role role : chosen) {
         Set<String> before = Set.copyOf(vertx.deploymentIDs());

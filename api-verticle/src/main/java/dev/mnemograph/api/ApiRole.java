@@ -20,7 +20,7 @@ public final class ApiRole implements Role {
 
   @Override
   public Future<Optional<Integer>> start(Vertx vertx, Node node) {
-    ApiVerticle api = new ApiVerticle(node.config(), node.pool(), node.health());
+    ApiVerticle api = new ApiVerticle(node.config(), node.pool(), node.health(), node.metrics());
     return vertx.deployVerticle(api).map(id -> Optional.of(api.port()));
   }
 }

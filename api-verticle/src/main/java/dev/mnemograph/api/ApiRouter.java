@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
@@ -34,10 +35,12 @@ public final class ApiRouter {
   private final WorkspaceHandler workspace;
   private final McpEndpoint mcp;
   private final Health health;
+  private final Metrics metrics;
 
   public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories, SearchHandler search,
-                   GraphHandler graph, McpEndpoint mcp, Health health) {
+                   GraphHandler graph, McpEndpoint mcp, Health health, Metrics metrics) {
     this.health = health;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.workspaces = workspaces;
     this.memories = memories;
@@ -94,6 +97,7 @@ public final class ApiRouter {
     root.get(Health.LIVE).handler(rc -> health.live(rc.response()));
     root.get(Health.READY).handler(rc -> health.ready(rc.response()));
     root.get("/health").handler(rc -> health.ready(rc.response()));   // the first versions' name
+    root.get(Metrics.PATH).handler(rc -> metrics.handle(rc.request()));
     // MCP for agents (Streamable HTTP, Bearer auth), beside the contract: its surface is tools, not paths.
     mcp.mount(root);
     root.route(Operations.BASE_PATH + "/*").subRouter(api);

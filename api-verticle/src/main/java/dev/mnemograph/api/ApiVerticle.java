@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.graph.GraphRepository;
 import dev.mnemograph.graph.GraphService;
@@ -33,13 +34,15 @@ public final class ApiVerticle extends VerticleBase {
   private final AppConfig config;
   private final Pool pool;
   private final Health health;
+  private final Metrics metrics;
   private HttpServer server;
   private McpEndpoint mcp;
 
-  public ApiVerticle(AppConfig config, Pool pool, Health health) {
+  public ApiVerticle(AppConfig config, Pool pool, Health health, Metrics metrics) {
     this.config = config;
     this.pool = pool;
     this.health = health;
+    this.metrics = metrics;
   }
 
   @Override
@@ -56,7 +59,7 @@ public final class ApiVerticle extends VerticleBase {
         ApiRouter.BODY_LIMIT_BYTES);
     ApiRouter router = new ApiRouter(vertx, workspaces,
         new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
-        new GraphHandler(graph), mcp, health);
+        new GraphHandler(graph), mcp, health, metrics);
     return router.build()
         .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> {

@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.graph.GraphRepository;
 import dev.mnemograph.graph.GraphService;
 import dev.mnemograph.mcp.McpEndpoint;
@@ -43,7 +44,7 @@ class ContractTest {
     ApiRouter router = new ApiRouter(vertx, workspaces, new MemoryHandler(memories, vertx.eventBus(), 0.75),
         new SearchHandler(search), new GraphHandler(graph),
         new McpEndpoint(workspaces, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024),
-        new Health(pool, "api"));
+        new Health(pool, "api"), new Metrics());
 
     Set<String> operations = new TreeSet<>();
     for (Operation op : contract.operations()) {

@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
@@ -304,7 +305,7 @@ class SearchApiTest {
     Vertx apiOnly = Vertx.vertx();   // its own event bus: no worker listens there
     try {
       ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject().put(AppConfig.HTTP_PORT, 0)),
-          TestService.get().pool(), new Health(TestService.get().pool(), "api"));
+          TestService.get().pool(), new Health(TestService.get().pool(), "api"), new Metrics());
       apiOnly.deployVerticle(verticle).await();
       WebClient http = WebClient.create(apiOnly, new WebClientOptions().setDefaultPort(verticle.port())
           .setDefaultHost("127.0.0.1"));

@@ -36,6 +36,13 @@ public final class JobQueue {
                        FOR UPDATE SKIP LOCKED)
       RETURNING\s""" + Job.COLUMNS;
 
+  /** Completes the jobs and answers, for each, the seconds since its memory was last written (store or edit). */
+  private static final String COMPLETE_AGED = """
+      UPDATE job SET status = 'done', finished_at = now(), locked_by = NULL, lease_until = NULL, last_error = NULL
+      WHERE locked_by = $1 AND job_id = ANY($2)
+      RETURNING (SELECT extract(epoch FROM clock_timestamp() - coalesce(m.updated_at, m.created_at))::float8
+                 FROM memory m WHERE m.workspace_id = job.workspace_id AND m.memory_id = job.memory_id)""";
+
   private static final String COMPLETE = """
       UPDATE job SET status = 'done', finished_at = now(), locked_by = NULL, lease_until = NULL, last_error = NULL
       WHERE locked_by = $1 AND job_id = ANY($2)""";
@@ -103,6 +110,23 @@ public final class JobQueue {
           rows.forEach(out::add);
           return out;
         });
+  }
+
+  /**
+   * {@link #complete}, answering for each completed job the time since its memory's last store or edit
+   * (none for a memory deleted since): the pipeline's latency as a user sees it.
+   */
+  public static Future<List<Duration>> completeAged(SqlClient client, List<Job> jobs, String workerId) {
+    Long[] ids = jobs.stream().map(Job::jobId).toArray(Long[]::new);
+    return client.preparedQuery(COMPLETE_AGED).execute(Tuple.of(workerId).addArrayOfLong(ids)).map(rows -> {
+      List<Duration> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> {
+        if (r.getDouble(0) != null) {
+          out.add(Duration.ofNanos((long) (r.getDouble(0) * 1e9)));
+        }
+      });
+      return out;
+    });
   }
 
   public static Future<Void> complete(SqlClient client, List<Job> jobs, String workerId) {

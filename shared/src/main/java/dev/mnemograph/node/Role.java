@@ -29,8 +29,10 @@ public interface Role {
    * What a role gets from its node.
    *
    * @param roles  every role this process runs (the worker opens its own health port only without the API)
-   * @param health the node's health, served by the API, or by the workers' ops port on a worker node
+   * @param health  the node's health, served by the API, or by the workers' ops port on a worker node
+   * @param metrics the node's meters, served at /metrics beside the health
    */
-  record Node(AppConfig config, Pool pool, JobSettings jobSettings, Set<String> roles, Health health) {
+  record Node(AppConfig config, Pool pool, JobSettings jobSettings, Set<String> roles, Health health,
+              Metrics metrics) {
   }
 }

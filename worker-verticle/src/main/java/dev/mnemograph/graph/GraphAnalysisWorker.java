@@ -1,5 +1,6 @@
 package dev.mnemograph.graph;
 
+import dev.mnemograph.worker.WorkerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ public final class GraphAnalysisWorker {
   private final Duration delay;
   private final Duration longestWait;
   private final Duration interval;
+  private final WorkerMetrics metrics;
   private boolean running;
   private boolean stopped;
 
@@ -38,7 +40,8 @@ public final class GraphAnalysisWorker {
   }
 
   public GraphAnalysisWorker(WorkspaceGraph state, GraphStore store, WorkerExecutor cpu, String workerId,
-                             Duration delay, Duration longestWait, Duration interval) {
+                             Duration delay, Duration longestWait, Duration interval, WorkerMetrics metrics) {
+    this.metrics = metrics;
     this.state = state;
     this.store = store;
     this.cpu = cpu;
@@ -78,6 +81,8 @@ public final class GraphAnalysisWorker {
         .compose(report -> state.finish(run, workerId, new WorkspaceGraph.Outcome(report.timings().total(),
                 report.nodes(), report.pairs(), report.communities()))
             .map(report))
+        .onSuccess(r -> metrics.graphRun(r.timings().load(), r.timings().pagerank(), r.timings().communities(),
+            r.timings().write(), r.timings().total()))
         .onSuccess(r -> LOG.info("Graph of {} analysed: {} memories, {} connected pairs, {} communities, {} "
                 + "memories updated in {} ms (load {}, PageRank {}, communities {}, write-back {})",
             r.workspaceId(), r.nodes(), r.pairs(), r.communities(), r.written(), r.timings().total(),

@@ -6,6 +6,7 @@ import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.memory.WorkspaceLock;
 import dev.mnemograph.search.Neighbour;
 import dev.mnemograph.search.VectorSearch;
+import dev.mnemograph.worker.WorkerMetrics;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 
@@ -30,6 +31,7 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
   private final int maxPerMethod;
   private final int exactScanMaxRows;
   private final boolean singleSession;
+  private final WorkerMetrics metrics;
 
   /**
    * @param singleSession whether the database is one session shared by everything (the embedded one): then
@@ -37,7 +39,8 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
    */
   public DiscoverRelationshipsJobHandler(Pool pool, RelationshipRepository relationships, VectorSearch vectors,
                                          double similarityThreshold, int maxPerMethod, int exactScanMaxRows,
-                                         boolean singleSession) {
+                                         boolean singleSession, WorkerMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.relationships = relationships;
     this.vectors = vectors;
@@ -112,6 +115,10 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
                   maxPerMethod));
             }))
         .compose(n -> WorkspaceGraph.markChanged(conn, workspaceIds))
-        .compose(v -> JobQueue.complete(conn, jobs, workerId)));
+        .compose(v -> JobQueue.completeAged(conn, jobs, workerId)))
+        .map(aged -> {
+          metrics.linked(aged);
+          return null;
+        });
   }
 }

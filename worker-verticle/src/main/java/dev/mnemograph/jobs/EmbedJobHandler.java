@@ -8,8 +8,10 @@ import dev.mnemograph.memory.MemoryText;
 import dev.mnemograph.memory.WorkspaceLock;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import dev.mnemograph.worker.WorkerMetrics;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,9 +25,11 @@ public final class EmbedJobHandler implements JobHandler {
   private final Embedder embedder;
   private final WorkerExecutor embeddingPool;
   private final int batchSize;
+  private final WorkerMetrics metrics;
 
   public EmbedJobHandler(Pool pool, EmbeddingRepository embeddings, Embedder embedder, WorkerExecutor embeddingPool,
-                         int batchSize) {
+                         int batchSize, WorkerMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.embeddings = embeddings;
     this.embedder = embedder;
@@ -59,14 +63,21 @@ public final class EmbedJobHandler implements JobHandler {
         .compose(memories -> {
           List<String> texts = memories.stream()
               .map(m -> EmbeddingText.of(m.title(), m.narrative(), m.concepts(), m.tags())).toList();
+          long started = System.nanoTime();
           Future<List<String>> vectors = texts.isEmpty() ? Future.succeededFuture(List.of())
               : embeddingPool.executeBlocking(() -> embedder.embedAll(texts), false);
+          Duration[] batch = {Duration.ZERO};
+          vectors = vectors.onSuccess(v -> batch[0] = Duration.ofNanos(System.nanoTime() - started));
           List<String> workspaceIds = memories.stream().map(MemoryText::workspaceId).toList();
           List<String> memoryIds = memories.stream().map(MemoryText::memoryId).toList();
           return vectors.compose(v -> Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, workspaceIds)
               .compose(x -> EmbeddingRepository.store(conn, memories, v, embedder.modelName()))
               .compose(x -> JobQueue.enqueueAll(conn, JobKind.DISCOVER_RELATIONSHIPS, workspaceIds, memoryIds))
-              .compose(x -> JobQueue.complete(conn, jobs, workerId))));
+              .compose(x -> JobQueue.completeAged(conn, jobs, workerId))))
+              .map(aged -> {
+                metrics.embedded(texts.size(), batch[0], aged);
+                return null;
+              });
         });
   }
 }

@@ -21,6 +21,6 @@ public final class WorkerRole implements Role {
   @Override
   public Future<Optional<Integer>> start(Vertx vertx, Node node) {
     return vertx.deployVerticle(new WorkerVerticle(node.config(), node.pool(), node.jobSettings(),
-        node.roles().contains("api") ? null : node.health())).map(id -> Optional.empty());
+        node.metrics(), node.roles().contains("api") ? null : node.health())).map(id -> Optional.empty());
   }
 }

@@ -15,6 +15,7 @@ import dev.mnemograph.jobs.JobWorker;
 import dev.mnemograph.memory.EmbeddingRepository;
 import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.node.OpsServer;
 import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
@@ -73,6 +74,8 @@ public final class WorkerVerticle extends VerticleBase {
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private final Health health;
+  private final Metrics metrics;
+  private final WorkerMetrics workerMetrics;
   private JobQueue queue;
   private WorkspaceGraph graphState;
   private HttpServer opsServer;
@@ -81,7 +84,9 @@ public final class WorkerVerticle extends VerticleBase {
    * @param health the node's health to serve on {@code ops.port}, or null when the API in this process
    *               serves it
    */
-  public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings, Health health) {
+  public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings, Metrics metrics, Health health) {
+    this.metrics = metrics;
+    this.workerMetrics = new WorkerMetrics(metrics.registry());
     this.config = config;
     this.pool = pool;
     this.jobSettings = jobSettings;
@@ -102,11 +107,15 @@ public final class WorkerVerticle extends VerticleBase {
           VectorSearch vectors = new VectorSearch(config.exactScanMaxRows());
           queue = new JobQueue(pool, jobSettings);
           worker = new JobWorker(queue, workerId(), List.of(
-              new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize()),
+              new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize(), workerMetrics),
               new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,
                   config.similarityThreshold(), config.maxSimilarNeighbours(), config.exactScanMaxRows(),
-                  config.embeddedDatabase())));
+                  config.embeddedDatabase(), workerMetrics)));
           vertx.setPeriodic(1, config.jobPollInterval().toMillis(), id -> worker.wake());
+          vertx.setPeriodic(1, WorkerMetrics.QUEUE_INTERVAL.toMillis(), id -> workerMetrics.sampleQueue(pool)
+              .onFailure(e -> LOG.debug("Queue sample failed: {}", e.toString())));
+          vertx.setPeriodic(1, WorkerMetrics.WORKSPACE_INTERVAL.toMillis(), id -> workerMetrics.sampleWorkspaces(pool)
+              .onFailure(e -> LOG.debug("Workspace sample failed: {}", e.toString())));
           vertx.setPeriodic(60_000, id -> queue.sweep()
               .onSuccess(parked -> {
                 if (parked > 0) {
@@ -123,14 +132,14 @@ public final class WorkerVerticle extends VerticleBase {
           graphState = new WorkspaceGraph(pool);
           graphWorker = new GraphAnalysisWorker(graphState, new GraphStore(pool), graphPool,
               worker.workerId(), config.graphAnalysisDelay(), config.graphAnalysisMaxWait(),
-              config.graphAnalysisInterval());
+              config.graphAnalysisInterval(), workerMetrics);
           long check = Math.max(100, Math.min(2_000, config.graphAnalysisDelay().toMillis() / 2));
           vertx.setPeriodic(check, check, id -> graphWorker.poll());
           queryPool = vertx.createSharedWorkerExecutor("mnemograph-query-embedding", QUERY_THREADS, 1, TimeUnit.MINUTES);
           return vertx.eventBus().<JsonObject>consumer(Addresses.EMBED_QUERY, this::embedQuery).completion();
         })
         .compose(v -> health == null ? Future.succeededFuture()
-            : OpsServer.start(vertx, config.httpHost(), config.opsPort(), health, request -> false)
+            : OpsServer.start(vertx, config.httpHost(), config.opsPort(), health, metrics::handle)
                 .onSuccess(s -> {
                   opsServer = s;
                   LOG.info("Worker node health on http://{}:{}{}", config.httpHost(), s.actualPort(), Health.READY);
