@@ -3,6 +3,7 @@ package dev.mnemograph;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Database;
 import dev.mnemograph.jobs.JobSettings;
+import dev.mnemograph.node.Cluster;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
 import dev.mnemograph.node.Role;
@@ -88,8 +89,16 @@ public final class Mnemograph implements AutoCloseable {
     }
     chosen.sort(Comparator.comparingInt(Role::startOrder));
     Metrics metrics = new Metrics();
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(Metrics.options()))
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+    if (config.clustered() && config.embeddedDatabase()) {
+      throw new IllegalArgumentException("A cluster needs a real PostgreSQL shared by its nodes (database.url): "
+          + "the embedded database serves one process");
+    }
+    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options());
+    var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    Vertx vertx = config.clustered()
+        ? builder.with(options.setEventBusOptions(Cluster.eventBus(config))).withClusterManager(Cluster.manager(config))
+            .buildClustered().await()
+        : builder.with(options).build();
     Database database = null;
     try {
       database = Database.open(vertx, config).await();

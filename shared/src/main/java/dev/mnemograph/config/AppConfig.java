@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +42,11 @@ public record AppConfig(
     Duration jobPollInterval,
     Duration graphAnalysisDelay,
     Duration graphAnalysisMaxWait,
-    Duration graphAnalysisInterval) {
+    Duration graphAnalysisInterval,
+    List<String> clusterMembers,
+    String clusterHost,
+    int clusterPort,
+    String clusterName) {
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -62,6 +68,10 @@ public record AppConfig(
   public static final String GRAPH_ANALYSIS_DELAY_MS = "graph.analysis-delay-ms";
   public static final String GRAPH_ANALYSIS_MAX_WAIT_MS = "graph.analysis-max-wait-ms";
   public static final String GRAPH_ANALYSIS_INTERVAL_MINUTES = "graph.analysis-interval-minutes";
+  public static final String CLUSTER_MEMBERS = "cluster.members";
+  public static final String CLUSTER_HOST = "cluster.host";
+  public static final String CLUSTER_PORT = "cluster.port";
+  public static final String CLUSTER_NAME = "cluster.name";
 
   static final String CONFIG_FILE_ENV = "MNEMOGRAPH_CONFIG";
   static final String DEFAULT_CONFIG_FILE = "mnemograph.json";
@@ -92,11 +102,17 @@ public record AppConfig(
       // latest even if it keeps changing, and again after the interval in any case (recency fades importance)
       .put(GRAPH_ANALYSIS_DELAY_MS, 10_000)
       .put(GRAPH_ANALYSIS_MAX_WAIT_MS, 60_000)
-      .put(GRAPH_ANALYSIS_INTERVAL_MINUTES, 360);
+      .put(GRAPH_ANALYSIS_INTERVAL_MINUTES, 360)
+      // a clustered event bus (Hazelcast, TCP/IP members, no multicast) when members are given
+      .put(CLUSTER_MEMBERS, "")
+      .put(CLUSTER_HOST, "127.0.0.1")
+      .put(CLUSTER_PORT, 5701)
+      .put(CLUSTER_NAME, "mnemograph");
 
   public AppConfig {
     requireRange(HTTP_PORT, httpPort, 0, 65_535);
     requireRange(OPS_PORT, opsPort, 0, 65_535);
+    requireRange(CLUSTER_PORT, clusterPort, 1, 65_535);
     requireRange(DATABASE_POOL_SIZE, databasePoolSize, 1, 1_000);
     requireRange(RETENTION_DAYS, retentionDays, 1, 36_500);
     requireRange(EMBEDDING_THREADS, embeddingThreads, 1, 256);
@@ -126,6 +142,10 @@ public record AppConfig(
 
   public boolean embeddedDatabase() {
     return databaseUrl.isEmpty();
+  }
+
+  public boolean clustered() {
+    return !clusterMembers.isEmpty();
   }
 
   /** Defaults, then the config file, then the environment. */
@@ -174,7 +194,11 @@ public record AppConfig(
         Duration.ofMillis(integer(c, JOB_POLL_INTERVAL_MS)),
         Duration.ofMillis(integer(c, GRAPH_ANALYSIS_DELAY_MS)),
         Duration.ofMillis(integer(c, GRAPH_ANALYSIS_MAX_WAIT_MS)),
-        Duration.ofMinutes(integer(c, GRAPH_ANALYSIS_INTERVAL_MINUTES)));
+        Duration.ofMinutes(integer(c, GRAPH_ANALYSIS_INTERVAL_MINUTES)),
+        Arrays.stream(string(c, CLUSTER_MEMBERS).split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList(),
+        string(c, CLUSTER_HOST),
+        integer(c, CLUSTER_PORT),
+        string(c, CLUSTER_NAME));
   }
 
   static String envName(String key) {
