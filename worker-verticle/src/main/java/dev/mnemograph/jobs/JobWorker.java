@@ -45,7 +45,10 @@ public final class JobWorker {
       return;
     }
     for (JobHandler handler : handlers) {
-      while (!waitingOutBacklog(handler) && busyLanes.getOrDefault(handler.kind(), 0) < handler.lanes()) {
+      // counted once, before any lane starts: a lane that fails at once (the database is down) ends inside
+      // this loop, and re-checking would start it again for ever on this event loop
+      int free = handler.lanes() - busyLanes.getOrDefault(handler.kind(), 0);
+      for (int lane = 0; lane < free && !waitingOutBacklog(handler); lane++) {
         busyLanes.merge(handler.kind(), 1, Integer::sum);
         drain(handler).onComplete(r -> {
           busyLanes.merge(handler.kind(), -1, Integer::sum);

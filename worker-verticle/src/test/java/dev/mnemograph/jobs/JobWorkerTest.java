@@ -215,6 +215,24 @@ class JobWorkerTest {
   }
 
   @Test
+  void with_the_database_gone_a_wake_up_returns_instead_of_restarting_failed_lanes_for_ever() throws Exception {
+    Pool gone = io.vertx.pgclient.PgBuilder.pool().connectingTo("postgresql://nobody@127.0.0.1:1/none")
+        .using(db.vertx()).build();
+    gone.close().await();
+    JobWorker worker = new JobWorker(new JobQueue(gone, SETTINGS), "w", List.of(handler(10, true, jobs -> {
+      throw new AssertionError("nothing can be claimed");
+    })));
+    java.util.concurrent.CompletableFuture<Void> returned = new java.util.concurrent.CompletableFuture<>();
+    db.vertx().getOrCreateContext().runOnContext(v -> {
+      worker.wake();   // claims fail at once: the lanes end inside wake()
+      returned.complete(null);
+    });
+    returned.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(worker.stop().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS)
+        == null, "and no lane is left running");
+  }
+
+  @Test
   void a_stopping_worker_hands_back_its_claims_at_once_without_counting_the_attempt() {
     String memoryId = enqueueForNewMemory();
     List<Job> taken = queue.claim("worker-that-stops", JobKind.EMBED, 10).await();
