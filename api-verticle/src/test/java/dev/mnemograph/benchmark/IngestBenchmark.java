@@ -1,6 +1,8 @@
 package dev.mnemograph.benchmark;
 
 import dev.mnemograph.Mnemograph;
+import dev.mnemograph.jobs.JobSettings;
+import dev.mnemograph.support.NodeProcess;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.embedding.Embedder;
@@ -16,12 +18,15 @@ import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Ingest 2,000 memories through the HTTP API on the embedded database and report embeddings per second
- * and the time from each 201 to the memory having its embedding and its edges; beside them, what the
- * model alone does on the same texts in the same run.
+ * Ingest 2,000 memories through the HTTP API and report embeddings per second and the time from each 201 to
+ * the memory having its embedding and its edges; beside them, what the model alone does on the same texts in
+ * the same run.
  *
- * <p>Run: {@code ./mvnw -Pbenchmark verify} (about 2 minutes on 2 cores). Prints, asserts only that the
- * work completed.
+ * <p>Run: {@code ./mvnw -Pbenchmark verify -Dtest=IngestBenchmark} (about 2 minutes on 2 cores): one process on
+ * the embedded database. With {@code MNEMOGRAPH_BENCH_DATABASE_URL=postgresql://...}: production's shape, this
+ * JVM an API node and the worker node a JVM of its own on a clustered event bus, both on that PostgreSQL.
+ * Prints, asserts only that the work completed.
  */
 @Tag("benchmark")
 class IngestBenchmark {
@@ -46,16 +53,42 @@ class IngestBenchmark {
   void ingest_2000_memories_through_the_api() throws Exception {
     List<LocomoTurns.Turn> turns = LocomoTurns.load(MEMORIES);
     assertEquals(MEMORIES, turns.size(), "LoCoMo turns available in " + LocomoTurns.dataDir());
-    AppConfig config = AppConfig.fromJson(new JsonObject()
+    String url = System.getenv().getOrDefault("MNEMOGRAPH_BENCH_DATABASE_URL", "");
+    boolean separateWorker = !url.isEmpty();
+    int hzApi = NodeProcess.freePort();
+    int hzWorker = NodeProcess.freePort();
+    int opsPort = NodeProcess.freePort();
+    String members = "127.0.0.1:" + hzApi + ",127.0.0.1:" + hzWorker;
+    String clusterName = "bench-" + UUID.randomUUID();
+    JsonObject json = new JsonObject()
         .put(AppConfig.HTTP_PORT, 0)
-        .put(AppConfig.DATA_DIR, Path.of("target", "bench-data", UUID.randomUUID().toString()).toString()));
+        .put(AppConfig.DATABASE_URL, url)
+        .put(AppConfig.DATA_DIR, Path.of("target", "bench-data", UUID.randomUUID().toString()).toString());
+    if (separateWorker) {
+      json.put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_PORT, hzApi)
+          .put(AppConfig.CLUSTER_NAME, clusterName);
+    }
+    AppConfig config = AppConfig.fromJson(json);
+    System.out.printf("%nIngestBenchmark on %s%n", separateWorker
+        ? "PostgreSQL at " + url.replaceAll("//[^@]*@", "//") + ": an API node (this JVM) and a worker node (a JVM of its own)"
+        : "the embedded PGlite, API and workers in one process");
     List<String> texts = turns.stream()
         .map(t -> EmbeddingText.of(t.title(), t.narrative(), List.of(), List.of())).toList();
 
     double modelBefore = modelAlone(config, texts);
 
-    try (Mnemograph service = Mnemograph.start(config)) {
-      NewApiKey key = new WorkspaceRepository(service.pool()).createWorkspace("bench", "bench").await();
+    Path dir = Files.createTempDirectory("mnemograph-ingest");
+    Process worker = null;
+    try (Mnemograph service = separateWorker
+        ? Mnemograph.start(config, Set.of("api"), JobSettings.DEFAULT, pool -> { }) : Mnemograph.start(config)) {
+      if (separateWorker) {
+        worker = NodeProcess.start(dir, "worker", Map.of("MNEMOGRAPH_DATABASE_URL", url,
+            "MNEMOGRAPH_CLUSTER_MEMBERS", members, "MNEMOGRAPH_CLUSTER_PORT", String.valueOf(hzWorker),
+            "MNEMOGRAPH_CLUSTER_NAME", clusterName, "MNEMOGRAPH_OPS_PORT", String.valueOf(opsPort)));
+        NodeProcess.awaitReady(WebClient.create(service.vertx()), opsPort, worker, NodeProcess.log(dir, "worker"));
+      }
+      NewApiKey key = new WorkspaceRepository(service.pool())
+          .createWorkspace("bench-" + UUID.randomUUID(), "bench").await();
       WebClient http = WebClient.create(service.vertx(),
           new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
       long ingestStarted = System.nanoTime();
@@ -85,6 +118,14 @@ class IngestBenchmark {
       report(config, modelBefore, modelAfter, ingestSeconds, rows, edges(service, key.workspace().workspaceId()), backlogRate);
       System.out.printf("one store at a time into the %d-memory workspace (%d stores): 201 -> edges p50 %d ms, "
           + "p95 %d ms, max %d ms%n%n", MEMORIES, QUIET_STORES, pct(quiet, 50), pct(quiet, 95), pct(quiet, 100));
+      if (separateWorker) {   // a real PostgreSQL outlives the run: leave it as it was
+        service.pool().preparedQuery("DELETE FROM workspace WHERE workspace_id = $1")
+            .execute(Tuple.of(key.workspace().workspaceId())).await();
+      }
+    } finally {
+      if (worker != null) {
+        NodeProcess.stop(worker);
+      }
     }
   }
 

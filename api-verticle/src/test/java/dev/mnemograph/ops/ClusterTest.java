@@ -1,5 +1,6 @@
 package dev.mnemograph.ops;
 
+import dev.mnemograph.support.NodeProcess;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +14,6 @@ import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,10 +38,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * JVM's own workers never take the nodes' jobs.
  */
 class ClusterTest {
-  private static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
   private static final String[][] POOLING = {
       {"Use a connection pool for PostgreSQL", "Every service reaches PostgreSQL through a bounded connection pool."},
       {"Size the database connection pool", "The PostgreSQL connection pool is sized to twice the database cores."},
@@ -52,10 +48,10 @@ class ClusterTest {
     String url = System.getenv(TestService.DATABASE_URL_ENV);
     assumeTrue(url != null && !url.isBlank(), "needs a real PostgreSQL (" + TestService.DATABASE_URL_ENV + ")");
     String clusterUrl = url.replaceFirst("/[^/?]+(\\?.*)?$", "/mnemograph_cluster$1");
-    int apiPort = freePort();
-    int opsPort = freePort();
-    int hzApi = freePort();
-    int hzWorker = freePort();
+    int apiPort = NodeProcess.freePort();
+    int opsPort = NodeProcess.freePort();
+    int hzApi = NodeProcess.freePort();
+    int hzWorker = NodeProcess.freePort();
     Map<String, String> env = Map.of(
         "MNEMOGRAPH_DATABASE_URL", clusterUrl,
         "MNEMOGRAPH_CLUSTER_MEMBERS", "127.0.0.1:" + hzApi + ",127.0.0.1:" + hzWorker,
@@ -118,10 +114,7 @@ class ClusterTest {
           .getInteger("failed"));
     } finally {
       for (Process p : nodes) {
-        p.destroy();
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
+        NodeProcess.stop(p);
       }
       if (workspaceId != null) {
         pool.preparedQuery("DELETE FROM workspace WHERE workspace_id = $1").execute(Tuple.of(workspaceId)).await();
@@ -133,35 +126,15 @@ class ClusterTest {
 
   private static Process start(Path dir, String role, Map<String, String> env, int hazelcastPort, List<Process> nodes)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(HAZELCAST_FLAGS);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.mnemograph.Main", "serve", "--role", role));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(role + ".log").toFile()));
-    pb.environment().putAll(env);
-    pb.environment().put("MNEMOGRAPH_CLUSTER_PORT", String.valueOf(hazelcastPort));
-    pb.environment().put("MNEMOGRAPH_DATA_DIR", dir.resolve(role).toString());
-    Process p = pb.start();
+    Map<String, String> own = new java.util.HashMap<>(env);
+    own.put("MNEMOGRAPH_CLUSTER_PORT", String.valueOf(hazelcastPort));
+    Process p = NodeProcess.start(dir, role, own);
     nodes.add(p);
     return p;
   }
 
   private static void awaitReady(WebClient http, int port, Process node, Path log) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!node.isAlive()) {
-        throw new AssertionError("node exited " + node.exitValue() + ":\n" + Files.readString(log));
-      }
-      try {
-        if (http.get(port, "127.0.0.1", "/health/ready").send().await().statusCode() == 200) {
-          return;
-        }
-      } catch (Exception notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("node not ready on " + port + ":\n" + Files.readString(log));
+    NodeProcess.awaitReady(http, port, node, log);
   }
 
   private static JsonObject createWorkspace(Pool pool) {
@@ -205,12 +178,6 @@ class ClusterTest {
         throw new AssertionError("not within 90 s: " + what);
       }
       Thread.sleep(250);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
