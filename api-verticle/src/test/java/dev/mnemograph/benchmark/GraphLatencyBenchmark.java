@@ -218,8 +218,9 @@ class GraphLatencyBenchmark {
     Latency.measure(graph1000, 20, 1).print("GET /memories/graph?max_nodes=1000");
     Latency.measure(graph5000, 10, 1).print("GET /memories/graph?max_nodes=5000");
     JsonObject g = graph1000.apply(0).map(r -> (JsonObject) r).await();
-    System.out.printf("  graph of 1000: %d edges, total_nodes %d, total_edges %d%n", g.getJsonArray("edges").size(),
-        g.getLong("total_nodes"), g.getLong("total_edges"));
+    System.out.printf("  graph of 1000: %d edges, total_nodes %d%s, total_edges %d%s%n", g.getJsonArray("edges").size(),
+        g.getLong("total_nodes"), g.getBoolean("total_nodes_capped") ? "+" : "", g.getLong("total_edges"),
+        g.getBoolean("total_edges_capped") ? "+" : "");
   }
 
   private static JsonObject ok(HttpResponse<Buffer> res) {

@@ -78,14 +78,20 @@ public final class GraphService {
         }));
   }
 
-  /** The {@code maxNodes} most central memories and the strongest relationships among them. */
+  /**
+   * The {@code maxNodes} most central memories and the strongest relationships among them. The counts and the
+   * central memories are independent reads, sent together on the connection.
+   */
   public Future<MemoryGraph> graph(String workspaceId, GraphQuery q) {
     int maxEdges = q.maxNodes() * GraphQuery.EDGES_PER_NODE;
-    return pool.withConnection(conn -> graph.totals(conn, workspaceId)
-        .compose(totals -> graph.central(conn, workspaceId, q.maxNodes())
-            .compose(nodes -> graph.among(conn, workspaceId, nodes.stream().map(GraphNode::memoryId).toList(),
-                    q.relationshipTypes(), q.minConfidence(), maxEdges + 1)
-                .map(edges -> new MemoryGraph(nodes, edges.size() > maxEdges ? edges.subList(0, maxEdges) : edges,
-                    nodes.size() < totals.nodes() || edges.size() > maxEdges, totals.nodes(), totals.edges())))));
+    return pool.withConnection(conn -> {
+      Future<GraphRepository.Totals> totals = graph.totals(conn, workspaceId);
+      return graph.central(conn, workspaceId, q.maxNodes())
+          .compose(nodes -> graph.among(conn, workspaceId, nodes.stream().map(GraphNode::memoryId).toList(),
+                  q.relationshipTypes(), q.minConfidence(), maxEdges + 1)
+              .compose(edges -> totals.map(t -> new MemoryGraph(nodes,
+                  edges.size() > maxEdges ? edges.subList(0, maxEdges) : edges,
+                  nodes.size() < t.nodes() || edges.size() > maxEdges, t))));
+    });
   }
 }
