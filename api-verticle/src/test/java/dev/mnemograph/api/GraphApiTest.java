@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.graph.GraphQuery;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.GraphRuns;
 import dev.mnemograph.support.Jobs;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import static dev.mnemograph.api.StoreMemoryApiTest.assertValidationError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,7 +81,10 @@ class GraphApiTest {
     assertEquals(6, g.getLong("total_nodes"));
     assertEquals(storedEdges(), g.getLong("total_edges"));
     assertEquals(storedEdges(), edges(g).size());
-    assertEquals(Set.of("nodes", "edges", "truncated", "total_nodes", "total_edges"), g.fieldNames());
+    assertFalse(g.getBoolean("total_nodes_capped"));
+    assertFalse(g.getBoolean("total_edges_capped"));
+    assertEquals(Set.of("nodes", "edges", "truncated", "total_nodes", "total_nodes_capped", "total_edges",
+        "total_edges_capped"), g.fieldNames());
     assertEquals(Set.of("memory_id", "title", "memory_type", "importance_score", "pagerank_score", "community_label"),
         g.getJsonArray("nodes").getJsonObject(0).fieldNames());
   }
@@ -148,6 +153,44 @@ class GraphApiTest {
     Api empty = Api.newWorkspace("graph-empty");
 
     assertEquals(new JsonObject().put("nodes", new JsonArray()).put("edges", new JsonArray()).put("truncated", false)
-        .put("total_nodes", 0).put("total_edges", 0), empty.get("/memories/graph").bodyAsJsonObject());
+        .put("total_nodes", 0).put("total_nodes_capped", false).put("total_edges", 0).put("total_edges_capped", false),
+        empty.get("/memories/graph").bodyAsJsonObject());
+  }
+
+  @Test
+  void the_totals_are_exact_up_to_the_cap_and_say_when_the_workspace_has_more() {
+    NewApiKey key = TestService.newWorkspace("graph-counts");
+    Api big = new Api(key.key());
+    String ws = key.workspace().workspaceId();
+    int cap = GraphQuery.COUNT_CAP;
+    ring(ws, cap);   // cap memories, cap relationships
+
+    JsonObject atCap = big.get("/memories/graph?max_nodes=10").bodyAsJsonObject();
+    assertEquals(cap, atCap.getLong("total_nodes"));
+    assertFalse(atCap.getBoolean("total_nodes_capped"));
+    assertEquals(cap, atCap.getLong("total_edges"));
+    assertFalse(atCap.getBoolean("total_edges_capped"));
+    assertTrue(atCap.getBoolean("truncated"));
+
+    ring(ws, 2);   // two memories and two relationships more
+    JsonObject past = big.get("/memories/graph?max_nodes=10").bodyAsJsonObject();
+    assertEquals(cap, past.getLong("total_nodes"));
+    assertTrue(past.getBoolean("total_nodes_capped"));
+    assertEquals(cap, past.getLong("total_edges"));
+    assertTrue(past.getBoolean("total_edges_capped"));
+  }
+
+  /** Adds n memories by SQL, related in a ring (n relationships; for n = 2, one each way). */
+  private static void ring(String workspaceId, int n) {
+    String prefix = "mem-r" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "-";
+    TestService.get().pool().preparedQuery("""
+            INSERT INTO memory (memory_id, workspace_id, title, narrative)
+            SELECT $2 || i, $1, 'Ring ' || i, 'A memory of a ring.' FROM generate_series(0, $3 - 1) i""")
+        .execute(Tuple.of(workspaceId, prefix, n)).await();
+    TestService.get().pool().preparedQuery("""
+            INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
+                                             discovery_method)
+            SELECT $1, $2 || i, $2 || ((i + 1) % $3), 'related_to', 'manual' FROM generate_series(0, $3 - 1) i""")
+        .execute(Tuple.of(workspaceId, prefix, n)).await();
   }
 }

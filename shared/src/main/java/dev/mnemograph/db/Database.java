@@ -26,6 +26,15 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   public static final String POOL_NAME = "main";
 
+  /**
+   * Begins a statement that PostgreSQL should plan for the values of each execution. A statement the pool
+   * caches is planned once for all values after five executions (a generic plan); for an array of memory ids
+   * that plan assumes ten of them, and a statement whose best plan depends on how many there are (thousands:
+   * hash them, a few: look each one up) can go badly wrong. Such a statement is prepared afresh each time, at
+   * the cost of one more round trip.
+   */
+  public static final String PLANNED_EACH_TIME = "/* planned each time */ ";
+
   private static final Duration VACUUM_INTERVAL = Duration.ofMinutes(1);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final String VACUUM = "VACUUM (ANALYZE) job, memory, memory_relationship";
@@ -67,7 +76,9 @@ public final class Database implements AutoCloseable {
       LOG.info("Using PostgreSQL at {}:{}/{} with a pool of {}", connect.getHost(), connect.getPort(),
           connect.getDatabase(), poolSize);
     }
-    connect.setCachePreparedStatements(true);
+    connect.setCachePreparedStatements(true)
+        .setPreparedStatementCacheSqlFilter(sql -> sql.length() < PgConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT
+            && !sql.startsWith(PLANNED_EACH_TIME));
     // Session settings go through SET rather than startup parameters, which PGlite ignores.
     String sessionSetup = "SET statement_timeout = " + config.statementTimeout().toMillis()
         + "; SET client_min_messages = warning";

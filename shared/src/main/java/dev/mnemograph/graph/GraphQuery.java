@@ -12,6 +12,8 @@ public record GraphQuery(int maxNodes, double minConfidence, List<String> relati
   public static final int MAX_NODES = 5_000;
   /** The relationships shown are capped at this many per memory shown (the strongest). */
   public static final int EDGES_PER_NODE = 10;
+  /** total_nodes and total_edges are counted up to this many; a larger count reads this and says so. */
+  public static final int COUNT_CAP = 10_000;
 
   public GraphQuery {
     if (maxNodes < 1 || maxNodes > MAX_NODES) {

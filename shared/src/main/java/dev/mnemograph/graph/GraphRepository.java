@@ -1,5 +1,6 @@
 package dev.mnemograph.graph;
 
+import dev.mnemograph.db.Database;
 import dev.mnemograph.error.NotFoundException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -8,6 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +18,8 @@ import java.util.Set;
 
 /**
  * The reads of the graph endpoints: the relationships at a set of memories (one statement per level of a
- * search, on the indexes by source and by target), memories as nodes, and the relationships among a set of
- * memories. Every statement names the workspace.
+ * search or round of an exploration, on the indexes by source and by target), the most central memories, the
+ * relationships among a set of memories, and the workspace's counts. Every statement names the workspace.
  */
 public final class GraphRepository {
   /** A path search reads at most this many relationships per memory and branch (its strongest). */
@@ -58,17 +60,18 @@ public final class GraphRepository {
       BRANCH.formatted("source_memory_id", "target_memory_id", "") + "\n      UNION ALL\n"
       + BRANCH.formatted("target_memory_id", "source_memory_id", "AND r.is_bidirectional"));
 
-  /** Explore: every relationship at each memory of $2, either way, with the reached memory's PageRank. */
+  /**
+   * Explore: every relationship at each memory of $2, either way, to a memory not in $6 (the subgraph so far:
+   * reaching it again changes nothing), with the memory reached as a node.
+   */
   private static final String REACH = """
-      SELECT f.id AS from_id, e.to_id, e.confidence, m.pagerank_score
+      SELECT f.id AS from_id, e.confidence, %s
       FROM unnest($2::text[]) AS f(id)
       CROSS JOIN LATERAL (%s) e
-      JOIN memory m ON m.workspace_id = $1 AND m.memory_id = e.to_id""".formatted(
-      BRANCH.formatted("target_memory_id", "source_memory_id", "") + "\n      UNION ALL\n"
-      + BRANCH.formatted("source_memory_id", "target_memory_id", ""));
-
-  private static final String NODES = "SELECT " + GraphNode.COLUMNS
-      + " FROM memory WHERE workspace_id = $1 AND memory_id = ANY($2)";
+      JOIN memory m ON m.workspace_id = $1 AND m.memory_id = e.to_id""".formatted(GraphNode.columns("m"),
+      BRANCH.formatted("target_memory_id", "source_memory_id", "AND r.target_memory_id <> ALL($6)")
+      + "\n      UNION ALL\n"
+      + BRANCH.formatted("source_memory_id", "target_memory_id", "AND r.source_memory_id <> ALL($6)"));
 
   /** The most central memories; a memory not ranked yet (no PageRank) comes after every ranked one. */
   private static final String CENTRAL = "SELECT " + GraphNode.COLUMNS + """
@@ -77,31 +80,37 @@ public final class GraphRepository {
       LIMIT $2""";
 
   /**
-   * The relationships with both ends among $2, strongest first: each memory's own by the source index, kept
-   * when their target is in the set. OFFSET 0 keeps the planner from turning the lookups into a join, which
-   * it costed as a scan of every relationship of every workspace (measured 330 ms for 5,000 memories at
-   * 1,000,000 relationships, against a few ms by the index).
+   * The relationships with both ends among $2, strongest first: the source and the target indexes ANDed (7 ms
+   * for 1,000 memories, 39 ms for 5,000, at 1,000,000 relationships). Planned each time
+   * ({@link Database#PLANNED_EACH_TIME}): the generic plan of the cached statement took $2 for ten memories and
+   * compared every relationship of the set's memories with every memory of it, 10.5 s for 5,000.
    */
-  private static final String AMONG = """
-      WITH n AS (SELECT DISTINCT unnest($2::text[]) AS memory_id)
-      SELECT e.source_memory_id, e.target_memory_id, e.relationship_type, e.confidence
-      FROM n s
-      CROSS JOIN LATERAL (
-        SELECT r.source_memory_id, r.target_memory_id, r.relationship_type, r.confidence
-        FROM memory_relationship r
-        WHERE r.workspace_id = $1 AND r.source_memory_id = s.memory_id
-          AND r.relationship_type = ANY($3) AND r.confidence >= $4
-        OFFSET 0) e
-      WHERE e.target_memory_id IN (SELECT memory_id FROM n)
-      ORDER BY e.confidence DESC, e.source_memory_id, e.target_memory_id, e.relationship_type
+  private static final String AMONG = Database.PLANNED_EACH_TIME + """
+      SELECT source_memory_id, target_memory_id, relationship_type, confidence
+      FROM memory_relationship
+      WHERE workspace_id = $1 AND source_memory_id = ANY($2) AND target_memory_id = ANY($2)
+        AND relationship_type = ANY($3) AND confidence >= $4
+      ORDER BY confidence DESC, source_memory_id, target_memory_id, relationship_type
       LIMIT $5""";
 
+  /**
+   * The workspace's memories and relationships, each counted up to $2 rows. Counting all 1,000,000
+   * relationships of a workspace read every entry of an index, 27–45 ms on every request (more before VACUUM
+   * has set the visibility map, when each entry costs a heap fetch); 10,001 take a millisecond or two.
+   */
   private static final String TOTALS = """
-      SELECT (SELECT count(*) FROM memory WHERE workspace_id = $1) AS nodes,
-             (SELECT count(*) FROM memory_relationship WHERE workspace_id = $1) AS edges""";
+      SELECT (SELECT count(*) FROM (SELECT 1 FROM memory WHERE workspace_id = $1 LIMIT $2) m) AS nodes,
+             (SELECT count(*) FROM (SELECT 1 FROM memory_relationship WHERE workspace_id = $1 LIMIT $2) r) AS edges""";
 
-  /** The workspace's memory and relationship counts. */
-  public record Totals(long nodes, long edges) {
+  /**
+   * The workspace's memory and relationship counts, each exact up to {@link GraphQuery#COUNT_CAP}; past it,
+   * the count reads {@code COUNT_CAP} and its flag says so.
+   */
+  public record Totals(long nodes, boolean nodesCapped, long edges, boolean edgesCapped) {
+  }
+
+  /** Explore's view of one relationship read: from a memory of the frontier to the memory it reaches. */
+  public record Reached(String from, GraphNode to, double confidence) {
   }
 
   /** Fails with {@link NotFoundException} for the first of the memories that is not in the workspace. */
@@ -157,32 +166,20 @@ public final class GraphRepository {
 
   /**
    * Explore's read for one round: the relationships at each memory of the frontier, either way, of the
-   * given types and at least the given confidence; at most {@code perMemory} per memory and direction.
+   * given types and at least the given confidence, to memories not in {@code exclude}; at most
+   * {@code perMemory} per memory and direction (the strongest).
    */
-  public Future<List<Exploration.Reach>> reach(SqlClient client, String workspaceId, List<String> frontier,
-                                               List<String> types, double minConfidence, int perMemory) {
+  public Future<List<Reached>> reach(SqlClient client, String workspaceId, List<String> frontier,
+                                     Collection<String> exclude, List<String> types, double minConfidence,
+                                     int perMemory) {
     return client.preparedQuery(REACH)
         .execute(Tuple.of(workspaceId).addArrayOfString(frontier.toArray(String[]::new))
-            .addArrayOfString(types.toArray(String[]::new)).addDouble(minConfidence).addInteger(perMemory))
+            .addArrayOfString(types.toArray(String[]::new)).addDouble(minConfidence).addInteger(perMemory)
+            .addArrayOfString(exclude.toArray(String[]::new)))
         .map(rows -> {
-          List<Exploration.Reach> out = new ArrayList<>(rows.size());
-          rows.forEach(r -> out.add(new Exploration.Reach(r.getString("from_id"), r.getString("to_id"),
-              r.getDouble("confidence"), r.getDouble("pagerank_score"))));
+          List<Reached> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(new Reached(r.getString("from_id"), GraphNode.of(r), r.getDouble("confidence"))));
           return out;
-        });
-  }
-
-  /** Those of the memories that exist in the workspace, in the order given. */
-  public Future<List<GraphNode>> nodes(SqlClient client, String workspaceId, List<String> memoryIds) {
-    if (memoryIds.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return client.preparedQuery(NODES).mapping(GraphNode::of)
-        .execute(Tuple.of(workspaceId).addArrayOfString(memoryIds.toArray(String[]::new)))
-        .map(rows -> {
-          Map<String, GraphNode> byId = new HashMap<>();
-          rows.forEach(n -> byId.put(n.memoryId(), n));
-          return memoryIds.stream().filter(byId::containsKey).map(byId::get).toList();
         });
   }
 
@@ -205,10 +202,13 @@ public final class GraphRepository {
   }
 
   public Future<Totals> totals(SqlClient client, String workspaceId) {
-    return client.preparedQuery(TOTALS).execute(Tuple.of(workspaceId))
+    return client.preparedQuery(TOTALS).execute(Tuple.of(workspaceId, GraphQuery.COUNT_CAP + 1))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new Totals(r.getLong("nodes"), r.getLong("edges"));
+          long nodes = r.getLong("nodes");
+          long edges = r.getLong("edges");
+          return new Totals(Math.min(nodes, GraphQuery.COUNT_CAP), nodes > GraphQuery.COUNT_CAP,
+              Math.min(edges, GraphQuery.COUNT_CAP), edges > GraphQuery.COUNT_CAP);
         });
   }
 

@@ -1,12 +1,16 @@
 package dev.mnemograph.graph;
 
 import dev.mnemograph.search.SearchQuery;
+import dev.mnemograph.search.SearchResults;
 import dev.mnemograph.search.SearchService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -39,53 +43,68 @@ public final class GraphService {
 
   /**
    * Seeds by hybrid search (which records a retrieval event for each seed, as any search does), then grows
-   * best-first ({@link Exploration}); the memories reached are only read.
+   * best-first ({@link Exploration}); the memories reached are only read. The seeds' retrieval events are
+   * written while the subgraph grows, on another connection (the embedded database's only one serves them in
+   * turn). A node's fields come with the read that reached it (a seed's with its retrieval event), so that
+   * the growth takes one statement per round and one for the edges.
    */
   public Future<Subgraph> explore(String workspaceId, ExploreQuery q) {
     SearchQuery seeds = new SearchQuery(q.query(), List.of(), List.of(), List.of(), List.of(), null, q.seedLimit(),
         true, true, false);
-    // the search first and apart: it takes a connection of its own (the embedded database has only one)
-    return search.search(workspaceId, seeds).compose(found -> {
-      List<String> seedIds = found.results().stream().map(r -> r.memory().memoryId()).toList();
+    return search.rank(workspaceId, seeds).compose(page -> {
+      Future<SearchResults> recorded = search.record(workspaceId, page);
+      List<String> seedIds = page.memoryIds();
       Exploration growth = new Exploration(seedIds, q.maxNodes());
-      return pool.withConnection(conn -> grow(conn, workspaceId, q, growth)
-          .compose(v -> subgraph(conn, workspaceId, growth.nodes(), q.relationshipTypes(), q.minEdgeConfidence(),
-              seedIds.stream().limit(q.maxNodes()).toList())));
+      Map<String, GraphNode> known = new HashMap<>();
+      Future<List<GraphEdge>> grown = pool.withConnection(conn -> grow(conn, workspaceId, q, growth, known)
+          .compose(v -> graph.among(conn, workspaceId, growth.nodes(), q.relationshipTypes(),
+              q.minEdgeConfidence(), Integer.MAX_VALUE)));
+      return Future.all(recorded, grown).map(both -> {
+        // a seed deleted since the search ranked it has no retrieval event, and is left out
+        recorded.result().results().forEach(r -> known.put(r.memory().memoryId(), GraphNode.of(r.memory())));
+        List<GraphNode> nodes = growth.nodes().stream().filter(known::containsKey).map(known::get).toList();
+        Set<String> present = nodes.stream().map(GraphNode::memoryId).collect(Collectors.toSet());
+        return new Subgraph(nodes, grown.result().stream()
+            .filter(e -> present.contains(e.sourceMemoryId()) && present.contains(e.targetMemoryId())).toList(),
+            seedIds.stream().filter(present::contains).toList());
+      });
     });
   }
 
-  private Future<Void> grow(SqlConnection conn, String workspaceId, ExploreQuery q, Exploration growth) {
+  private Future<Void> grow(SqlConnection conn, String workspaceId, ExploreQuery q, Exploration growth,
+                            Map<String, GraphNode> known) {
     if (growth.done()) {
       return Future.succeededFuture();
     }
-    Future<List<Exploration.Reach>> reached = growth.frontier().isEmpty() ? Future.succeededFuture(List.of())
+    Future<List<GraphRepository.Reached>> reached = growth.frontier().isEmpty() ? Future.succeededFuture(List.of())
         // no memory can bring more than the whole budget into the subgraph
-        : graph.reach(conn, workspaceId, growth.frontier(), q.relationshipTypes(), q.minEdgeConfidence(),
-            q.maxNodes());
-    return reached.compose(r -> {
-      growth.round(r);
-      return grow(conn, workspaceId, q, growth);
+        : graph.reach(conn, workspaceId, growth.frontier(), growth.nodes(), q.relationshipTypes(),
+            q.minEdgeConfidence(), q.maxNodes());
+    return reached.compose(rows -> {
+      List<Exploration.Reach> reach = new ArrayList<>(rows.size());
+      for (GraphRepository.Reached r : rows) {
+        known.putIfAbsent(r.to().memoryId(), r.to());
+        reach.add(new Exploration.Reach(r.from(), r.to().memoryId(), r.confidence(), r.to().pagerankScore()));
+      }
+      growth.round(reach);
+      return grow(conn, workspaceId, q, growth, known);
     });
   }
 
-  private Future<Subgraph> subgraph(SqlConnection conn, String workspaceId, List<String> memoryIds,
-                                    List<String> types, double minConfidence, List<String> seeds) {
-    return graph.nodes(conn, workspaceId, memoryIds).compose(nodes -> graph.among(conn, workspaceId,
-            nodes.stream().map(GraphNode::memoryId).toList(), types, minConfidence, Integer.MAX_VALUE)
-        .map(edges -> {
-          Set<String> present = nodes.stream().map(GraphNode::memoryId).collect(Collectors.toSet());
-          return new Subgraph(nodes, edges, seeds.stream().filter(present::contains).toList());
-        }));
-  }
-
-  /** The {@code maxNodes} most central memories and the strongest relationships among them. */
+  /**
+   * The {@code maxNodes} most central memories and the strongest relationships among them. The counts and the
+   * central memories are independent reads, sent together on the connection.
+   */
   public Future<MemoryGraph> graph(String workspaceId, GraphQuery q) {
     int maxEdges = q.maxNodes() * GraphQuery.EDGES_PER_NODE;
-    return pool.withConnection(conn -> graph.totals(conn, workspaceId)
-        .compose(totals -> graph.central(conn, workspaceId, q.maxNodes())
-            .compose(nodes -> graph.among(conn, workspaceId, nodes.stream().map(GraphNode::memoryId).toList(),
-                    q.relationshipTypes(), q.minConfidence(), maxEdges + 1)
-                .map(edges -> new MemoryGraph(nodes, edges.size() > maxEdges ? edges.subList(0, maxEdges) : edges,
-                    nodes.size() < totals.nodes() || edges.size() > maxEdges, totals.nodes(), totals.edges())))));
+    return pool.withConnection(conn -> {
+      Future<GraphRepository.Totals> totals = graph.totals(conn, workspaceId);
+      return graph.central(conn, workspaceId, q.maxNodes())
+          .compose(nodes -> graph.among(conn, workspaceId, nodes.stream().map(GraphNode::memoryId).toList(),
+                  q.relationshipTypes(), q.minConfidence(), maxEdges + 1)
+              .compose(edges -> totals.map(t -> new MemoryGraph(nodes,
+                  edges.size() > maxEdges ? edges.subList(0, maxEdges) : edges,
+                  nodes.size() < t.nodes() || edges.size() > maxEdges, t))));
+    });
   }
 }

@@ -9,11 +9,11 @@ import java.util.List;
  * What GET /memories/graph answers: the most central memories and the relationships among them.
  *
  * @param truncated   whether memories or relationships of the workspace were left out
- * @param totalNodes  the workspace's memories
- * @param totalEdges  the workspace's relationships (of every type and confidence)
+ * @param totals      the workspace's memories and relationships (of every type and confidence), counted up to
+ *                    {@link GraphQuery#COUNT_CAP}
  */
-public record MemoryGraph(List<GraphNode> nodes, List<GraphEdge> edges, boolean truncated, long totalNodes,
-                             long totalEdges) {
+public record MemoryGraph(List<GraphNode> nodes, List<GraphEdge> edges, boolean truncated,
+                          GraphRepository.Totals totals) {
 
   public MemoryGraph {
     nodes = List.copyOf(nodes);
@@ -26,6 +26,7 @@ public record MemoryGraph(List<GraphNode> nodes, List<GraphEdge> edges, boolean 
     JsonArray e = new JsonArray();
     edges.forEach(edge -> e.add(edge.toJson()));
     return new JsonObject().put("nodes", n).put("edges", e).put("truncated", truncated)
-        .put("total_nodes", totalNodes).put("total_edges", totalEdges);
+        .put("total_nodes", totals.nodes()).put("total_nodes_capped", totals.nodesCapped())
+        .put("total_edges", totals.edges()).put("total_edges_capped", totals.edgesCapped());
   }
 }

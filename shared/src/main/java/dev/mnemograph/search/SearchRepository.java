@@ -133,6 +133,22 @@ public final class SearchRepository {
   }
 
   /**
+   * What a search reads before its candidates, none of it from the query's vector: the terms with their
+   * frequencies (none unless by words) and whether the workspace's embeddings are few enough for the exact
+   * scan (true unless by meaning). A search can read it while the query is being embedded.
+   */
+  public record Prelude(TermStatistics.Terms terms, boolean exact) {
+  }
+
+  public Future<Prelude> prelude(SqlConnection conn, String workspaceId, String query, boolean byWords,
+                                 boolean byMeaning) {
+    Future<TermStatistics.Terms> terms = byWords ? termStatistics.of(conn, workspaceId, query)
+        : Future.succeededFuture(new TermStatistics.Terms(List.of(), List.of()));
+    return terms.compose(t -> (byMeaning ? small(conn, workspaceId) : Future.succeededFuture(true))
+        .map(exact -> new Prelude(t, exact)));
+  }
+
+  /**
    * Up to {@code perSide} candidates by words and as many by meaning (fewer when the workspace has fewer),
    * each with its raw signals; in no particular order.
    *
@@ -141,29 +157,36 @@ public final class SearchRepository {
    */
   public Future<List<SearchCandidate>> candidates(SqlConnection conn, String workspaceId, SearchQuery q,
                                                   boolean byWords, String vector, int perSide) {
+    return prelude(conn, workspaceId, q.query(), byWords, vector != null)
+        .compose(p -> candidates(conn, workspaceId, q, p, byWords, vector, perSide));
+  }
+
+  /**
+   * {@link #candidates(SqlConnection, String, SearchQuery, boolean, String, int)} with its prelude read
+   * already, by words as far as {@code prelude} has terms. By meaning in a workspace past the exact scan it
+   * sets the index scan up with SET LOCAL, so {@code conn} must then be in a transaction.
+   */
+  public Future<List<SearchCandidate>> candidates(SqlConnection conn, String workspaceId, SearchQuery q,
+                                                  Prelude prelude, boolean byWords, String vector, int perSide) {
     boolean byMeaning = vector != null;
-    Future<TermStatistics.Terms> terms = byWords ? termStatistics.of(conn, workspaceId, q.query())
-        : Future.succeededFuture(new TermStatistics.Terms(List.of(), List.of()));
-    Future<Boolean> exact = terms.compose(t -> !byMeaning ? Future.succeededFuture(true) : small(conn, workspaceId));
-    return exact.compose(small -> {
-      Future<?> setup = byMeaning && !small ? conn.query(ITERATIVE_SCAN).execute() : Future.succeededFuture();
-      TermStatistics.Terms t = terms.result();
-      return setup.compose(v -> conn.preparedQuery(sql(byWords, byMeaning, small))
-          .execute(Tuple.tuple()
-              .addString(workspaceId).addArrayOfString(t.lexemes().toArray(String[]::new)).addString(vector)
-              .addArrayOfString(orNull(q.memoryTypes())).addArrayOfString(orNull(q.tags()))
-              .addArrayOfString(orNull(q.tagPrefixes())).addArrayOfString(orNull(q.sourceFiles()))
-              .addDouble(q.minImportance()).addInteger(perSide)
-              .addArrayOfInteger(t.frequencies().toArray(Integer[]::new))))
-          .map(rows -> {
-            List<SearchCandidate> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-              out.add(new SearchCandidate(r.getString(0), r.getDouble(1), r.getDouble(2), r.getDouble(3),
-                  r.getDouble(4), Arrays.asList(r.getArrayOfStrings(5))));
-            }
-            return out;
-          });
-    });
+    boolean exact = !byMeaning || prelude.exact();
+    TermStatistics.Terms t = prelude.terms();
+    Future<?> setup = exact ? Future.succeededFuture() : conn.query(ITERATIVE_SCAN).execute();
+    return setup.compose(v -> conn.preparedQuery(sql(byWords, byMeaning, exact))
+        .execute(Tuple.tuple()
+            .addString(workspaceId).addArrayOfString(t.lexemes().toArray(String[]::new)).addString(vector)
+            .addArrayOfString(orNull(q.memoryTypes())).addArrayOfString(orNull(q.tags()))
+            .addArrayOfString(orNull(q.tagPrefixes())).addArrayOfString(orNull(q.sourceFiles()))
+            .addDouble(q.minImportance()).addInteger(perSide)
+            .addArrayOfInteger(t.frequencies().toArray(Integer[]::new))))
+        .map(rows -> {
+          List<SearchCandidate> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            out.add(new SearchCandidate(r.getString(0), r.getDouble(1), r.getDouble(2), r.getDouble(3),
+                r.getDouble(4), Arrays.asList(r.getArrayOfStrings(5))));
+          }
+          return out;
+        });
   }
 
   private Future<Boolean> small(SqlConnection conn, String workspaceId) {
