@@ -79,7 +79,8 @@ public final class ApiRouter {
   }
 
   Router build(OpenAPIContract contract) {
-    RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RouterBuilder rb = RouterBuilder.create(vertx, new ValidatorCachingContract(contract),
+        RequestExtractor.withBodyHandler());
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     rb.security(Operations.SECURITY_SCHEME).apiKeyHandler(TokenAuth.handler(workspaces));
     Map<String, Handler<RoutingContext>> handlers = handlers();
