@@ -28,6 +28,7 @@ public final class Database implements AutoCloseable {
 
   private static final Duration VACUUM_INTERVAL = Duration.ofMinutes(1);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final int PREPARED_STATEMENT_SQL_LIMIT = 65_536;
   private static final String VACUUM = "VACUUM (ANALYZE) job, memory, memory_relationship";
 
   private final Pool pool;
@@ -67,7 +68,9 @@ public final class Database implements AutoCloseable {
       LOG.info("Using PostgreSQL at {}:{}/{} with a pool of {}", connect.getHost(), connect.getPort(),
           connect.getDatabase(), poolSize);
     }
-    connect.setCachePreparedStatements(true);
+    // Every statement is parsed once per connection, the long ones too (search, the detail view): the client's
+    // default only caches statements of up to 2,048 characters and parses longer ones on every execution.
+    connect.setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(PREPARED_STATEMENT_SQL_LIMIT);
     // Session settings go through SET rather than startup parameters, which PGlite ignores.
     String sessionSetup = "SET statement_timeout = " + config.statementTimeout().toMillis()
         + "; SET client_min_messages = warning";
