@@ -1,6 +1,8 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.node.Role;
+import dev.mnemograph.workspace.ApiKeyCache;
+import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -20,7 +22,8 @@ public final class ApiRole implements Role {
 
   @Override
   public Future<Optional<Integer>> start(Vertx vertx, Node node) {
-    ApiVerticle api = new ApiVerticle(node.config(), node.pool(), node.health(), node.metrics());
+    ApiKeyCache keys = new ApiKeyCache(new WorkspaceRepository(node.pool()), node.config().keyCacheTtl());
+    ApiVerticle api = new ApiVerticle(node.config(), node.pool(), keys, node.health(), node.metrics());
     return vertx.deployVerticle(api).map(id -> Optional.of(api.port()));
   }
 }

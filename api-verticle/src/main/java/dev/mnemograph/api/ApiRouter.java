@@ -3,6 +3,7 @@ package dev.mnemograph.api;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
 import dev.mnemograph.mcp.McpEndpoint;
+import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -28,7 +29,7 @@ public final class ApiRouter {
   public static final int BODY_LIMIT_BYTES = 256 * 1024;
 
   private final Vertx vertx;
-  private final WorkspaceRepository workspaces;
+  private final ApiKeyCache keys;
   private final MemoryHandler memories;
   private final SearchHandler search;
   private final GraphHandler graph;
@@ -37,12 +38,12 @@ public final class ApiRouter {
   private final Health health;
   private final Metrics metrics;
 
-  public ApiRouter(Vertx vertx, WorkspaceRepository workspaces, MemoryHandler memories, SearchHandler search,
-                   GraphHandler graph, McpEndpoint mcp, Health health, Metrics metrics) {
+  public ApiRouter(Vertx vertx, ApiKeyCache keys, WorkspaceRepository workspaces, MemoryHandler memories,
+                   SearchHandler search, GraphHandler graph, McpEndpoint mcp, Health health, Metrics metrics) {
     this.health = health;
     this.metrics = metrics;
     this.vertx = vertx;
-    this.workspaces = workspaces;
+    this.keys = keys;
     this.memories = memories;
     this.search = search;
     this.graph = graph;
@@ -79,9 +80,10 @@ public final class ApiRouter {
   }
 
   Router build(OpenAPIContract contract) {
-    RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RouterBuilder rb = RouterBuilder.create(vertx, new ValidatorCachingContract(contract),
+        RequestExtractor.withBodyHandler());
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    rb.security(Operations.SECURITY_SCHEME).apiKeyHandler(TokenAuth.handler(workspaces));
+    rb.security(Operations.SECURITY_SCHEME).apiKeyHandler(TokenAuth.handler(keys));
     Map<String, Handler<RoutingContext>> handlers = handlers();
     for (OpenAPIRoute route : rb.getRoutes()) {
       String operationId = route.getOperation().getOperationId();

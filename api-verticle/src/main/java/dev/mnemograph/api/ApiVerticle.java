@@ -15,6 +15,7 @@ import dev.mnemograph.search.QueryEmbeddings;
 import dev.mnemograph.search.SearchRepository;
 import dev.mnemograph.search.SearchService;
 import dev.mnemograph.search.VectorSearch;
+import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,11 +36,13 @@ public final class ApiVerticle extends VerticleBase {
   private final Pool pool;
   private final Health health;
   private final Metrics metrics;
+  private final ApiKeyCache keys;
   private HttpServer server;
   private McpEndpoint mcp;
 
-  public ApiVerticle(AppConfig config, Pool pool, Health health, Metrics metrics) {
+  public ApiVerticle(AppConfig config, Pool pool, ApiKeyCache keys, Health health, Metrics metrics) {
     this.config = config;
+    this.keys = keys;
     this.pool = pool;
     this.health = health;
     this.metrics = metrics;
@@ -54,10 +57,10 @@ public final class ApiVerticle extends VerticleBase {
         new QueryEmbeddings(vertx.eventBus(), config.queryEmbeddingTimeout()), HybridRanking.DEFAULT);
     GraphService graph = new GraphService(pool, new GraphRepository(), search);
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
-    mcp = new McpEndpoint(workspaces,
+    mcp = new McpEndpoint(keys,
         new MemoryTools(memories, search, graph, vertx.eventBus(), config.similarityThreshold()),
         ApiRouter.BODY_LIMIT_BYTES);
-    ApiRouter router = new ApiRouter(vertx, workspaces,
+    ApiRouter router = new ApiRouter(vertx, keys, workspaces,
         new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), mcp, health, metrics);
     return router.build()

@@ -1,6 +1,6 @@
 package dev.mnemograph.api;
 
-import dev.mnemograph.workspace.WorkspaceRepository;
+import dev.mnemograph.workspace.ApiKeyCache;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -11,7 +11,8 @@ import io.vertx.ext.web.handler.HttpException;
 
 /**
  * {@code Authorization: Token <key>}, as the contract's apiKey scheme. The authenticated user's subject
- * is the key's workspace id; a Bearer, missing, unknown or revoked key is a 401.
+ * is the key's workspace id; a Bearer, missing, unknown or revoked key is a 401 (a revoked one within the
+ * key cache's TTL, {@link ApiKeyCache}).
  */
 public final class TokenAuth {
   private static final String SCHEME = "Token ";
@@ -19,8 +20,8 @@ public final class TokenAuth {
   private TokenAuth() {
   }
 
-  public static APIKeyHandler handler(WorkspaceRepository workspaces) {
-    AuthenticationProvider provider = credentials -> workspaces
+  public static APIKeyHandler handler(ApiKeyCache keys) {
+    AuthenticationProvider provider = credentials -> keys
         .workspaceOfKey(((TokenCredentials) credentials).getToken())
         .compose(ws -> ws.map(id -> Future.succeededFuture(User.fromName(id)))
             .orElseGet(() -> Future.failedFuture(new HttpException(401, "Invalid or revoked API key."))));

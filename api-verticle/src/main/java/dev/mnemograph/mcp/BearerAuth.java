@@ -1,6 +1,6 @@
 package dev.mnemograph.mcp;
 
-import dev.mnemograph.workspace.WorkspaceRepository;
+import dev.mnemograph.workspace.ApiKeyCache;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -22,10 +22,10 @@ final class BearerAuth implements Handler<RoutingContext> {
   static final String WORKSPACE_ID = "workspaceId";
   private static final Pattern BEARER = Pattern.compile("(?i)Bearer +(\\S+) *");
 
-  private final WorkspaceRepository workspaces;
+  private final ApiKeyCache keys;
 
-  BearerAuth(WorkspaceRepository workspaces) {
-    this.workspaces = workspaces;
+  BearerAuth(ApiKeyCache keys) {
+    this.keys = keys;
   }
 
   @Override
@@ -47,7 +47,7 @@ final class BearerAuth implements Handler<RoutingContext> {
     if (paused) {
       rc.request().pause();
     }
-    workspaces.workspaceOfKey(bearer.group(1)).onComplete(ar -> {
+    keys.workspaceOfKey(bearer.group(1)).onComplete(ar -> {
       if (paused) {
         rc.request().resume();
       }

@@ -1,6 +1,6 @@
 package dev.mnemograph.mcp;
 
-import dev.mnemograph.workspace.WorkspaceRepository;
+import dev.mnemograph.workspace.ApiKeyCache;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -36,10 +36,10 @@ public final class McpEndpoint {
   private final int bodyLimitBytes;
 
   /** @param bodyLimitBytes requests over this get 413 before anything reads them */
-  public McpEndpoint(WorkspaceRepository workspaces, MemoryTools tools, int bodyLimitBytes) {
+  public McpEndpoint(ApiKeyCache keys, MemoryTools tools, int bodyLimitBytes) {
     McpJsonMapper json = McpJsonDefaults.getMapper();
     this.transport = new VertxMcpTransport(json);
-    this.auth = new BearerAuth(workspaces);
+    this.auth = new BearerAuth(keys);
     this.bodyLimitBytes = bodyLimitBytes;
     // async, not sync: the sync server would run each handler on Reactor's boundedElastic pool; these
     // handlers only start non-blocking Vert.x work, so they run on the event loop that took the request.

@@ -15,6 +15,7 @@ import dev.mnemograph.search.SearchRepository;
 import dev.mnemograph.search.SearchService;
 import dev.mnemograph.search.VectorSearch;
 import dev.mnemograph.support.TestService;
+import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -41,9 +42,10 @@ class ContractTest {
         new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT);
     GraphService graph = new GraphService(pool, new GraphRepository(), search);
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
-    ApiRouter router = new ApiRouter(vertx, workspaces, new MemoryHandler(memories, vertx.eventBus(), 0.75),
+    ApiKeyCache keys = new ApiKeyCache(workspaces, Duration.ZERO);
+    ApiRouter router = new ApiRouter(vertx, keys, workspaces, new MemoryHandler(memories, vertx.eventBus(), 0.75),
         new SearchHandler(search), new GraphHandler(graph),
-        new McpEndpoint(workspaces, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024),
+        new McpEndpoint(keys, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024),
         new Health(pool, "api"), new Metrics());
 
     Set<String> operations = new TreeSet<>();

@@ -6,6 +6,8 @@ import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
+import dev.mnemograph.workspace.ApiKeyCache;
+import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -304,8 +307,9 @@ class SearchApiTest {
   void an_api_node_without_any_worker_falls_back_to_keywords_and_says_so() {
     Vertx apiOnly = Vertx.vertx();   // its own event bus: no worker listens there
     try {
+      var pool = TestService.get().pool();
       ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject().put(AppConfig.HTTP_PORT, 0)),
-          TestService.get().pool(), new Health(TestService.get().pool(), "api"), new Metrics());
+          pool, new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO), new Health(pool, "api"), new Metrics());
       apiOnly.deployVerticle(verticle).await();
       WebClient http = WebClient.create(apiOnly, new WebClientOptions().setDefaultPort(verticle.port())
           .setDefaultHost("127.0.0.1"));

@@ -1,5 +1,6 @@
 package dev.mnemograph.config;
 
+import dev.mnemograph.workspace.ApiKeyCache;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -46,7 +47,8 @@ public record AppConfig(
     List<String> clusterMembers,
     String clusterHost,
     int clusterPort,
-    String clusterName) {
+    String clusterName,
+    Duration keyCacheTtl) {
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -72,6 +74,7 @@ public record AppConfig(
   public static final String CLUSTER_HOST = "cluster.host";
   public static final String CLUSTER_PORT = "cluster.port";
   public static final String CLUSTER_NAME = "cluster.name";
+  public static final String KEY_CACHE_TTL_MS = "auth.key-cache-ttl-ms";
 
   static final String CONFIG_FILE_ENV = "MNEMOGRAPH_CONFIG";
   static final String DEFAULT_CONFIG_FILE = "mnemograph.json";
@@ -107,7 +110,9 @@ public record AppConfig(
       .put(CLUSTER_MEMBERS, "")
       .put(CLUSTER_HOST, "127.0.0.1")
       .put(CLUSTER_PORT, 5701)
-      .put(CLUSTER_NAME, "mnemograph");
+      .put(CLUSTER_NAME, "mnemograph")
+      // how long a node trusts an API key it has checked: a revoked key stops working within this long
+      .put(KEY_CACHE_TTL_MS, 5_000);
 
   public AppConfig {
     requireRange(HTTP_PORT, httpPort, 0, 65_535);
@@ -135,6 +140,7 @@ public record AppConfig(
     if (graphAnalysisInterval.toMinutes() < 1) {
       throw new IllegalArgumentException(GRAPH_ANALYSIS_INTERVAL_MINUTES + " must be at least 1");
     }
+    requireRange(KEY_CACHE_TTL_MS, (int) keyCacheTtl.toMillis(), 0, (int) ApiKeyCache.MAX_TTL.toMillis());
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {
       throw new IllegalArgumentException(DATABASE_STATEMENT_TIMEOUT_MS + " must be positive");
     }
@@ -198,7 +204,8 @@ public record AppConfig(
         Arrays.stream(string(c, CLUSTER_MEMBERS).split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList(),
         string(c, CLUSTER_HOST),
         integer(c, CLUSTER_PORT),
-        string(c, CLUSTER_NAME));
+        string(c, CLUSTER_NAME),
+        Duration.ofMillis(integer(c, KEY_CACHE_TTL_MS)));
   }
 
   static String envName(String key) {

@@ -37,6 +37,7 @@ public final class Database implements AutoCloseable {
 
   private static final Duration VACUUM_INTERVAL = Duration.ofMinutes(1);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final int PREPARED_STATEMENT_SQL_LIMIT = 65_536;
   private static final String VACUUM = "VACUUM (ANALYZE) job, memory, memory_relationship";
 
   private final Pool pool;
@@ -76,8 +77,10 @@ public final class Database implements AutoCloseable {
       LOG.info("Using PostgreSQL at {}:{}/{} with a pool of {}", connect.getHost(), connect.getPort(),
           connect.getDatabase(), poolSize);
     }
+    // Every statement is parsed once per connection, the long ones too (search, the detail view: the client's
+    // default caches only statements of up to 2,048 characters), except those planned for each execution.
     connect.setCachePreparedStatements(true)
-        .setPreparedStatementCacheSqlFilter(sql -> sql.length() < PgConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT
+        .setPreparedStatementCacheSqlFilter(sql -> sql.length() < PREPARED_STATEMENT_SQL_LIMIT
             && !sql.startsWith(PLANNED_EACH_TIME));
     // Session settings go through SET rather than startup parameters, which PGlite ignores.
     String sessionSetup = "SET statement_timeout = " + config.statementTimeout().toMillis()

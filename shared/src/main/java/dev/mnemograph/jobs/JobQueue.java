@@ -19,6 +19,11 @@ public final class JobQueue {
       INSERT INTO job (workspace_id, kind, memory_id) VALUES ($1, $2, $3)
       ON CONFLICT (kind, memory_id) WHERE status = 'pending' DO NOTHING""";
 
+  /** The data-modifying CTE of {@link #enqueueFrom}. */
+  private static final String ENQUEUE_FROM = """
+      INSERT INTO job (workspace_id, kind, memory_id) SELECT workspace_id, '%s', memory_id FROM %s
+      ON CONFLICT (kind, memory_id) WHERE status = 'pending' DO NOTHING""";
+
   private static final String ENQUEUE_ALL = """
       INSERT INTO job (workspace_id, kind, memory_id)
       SELECT workspace_id, $1, memory_id FROM unnest($2::text[], $3::text[]) AS t(workspace_id, memory_id)
@@ -88,6 +93,15 @@ public final class JobQueue {
   /** Records a job on the given client: pass the write's transaction so that both commit or neither. */
   public static Future<Void> enqueue(SqlClient client, String workspaceId, JobKind kind, String memoryId) {
     return client.preparedQuery(ENQUEUE).execute(Tuple.of(workspaceId, kind.dbName(), memoryId)).mapEmpty();
+  }
+
+  /**
+   * An INSERT that enqueues a job of the kind for every row of {@code source} (a CTE or table with
+   * workspace_id and memory_id), to use as a data-modifying CTE: the write and its job in one statement, and
+   * so in one transaction and one round trip.
+   */
+  public static String enqueueFrom(String source, JobKind kind) {
+    return ENQUEUE_FROM.formatted(kind.dbName(), source);
   }
 
   /** Enqueues one job of the kind for each (workspace, memory) pair, in one statement on the given client. */

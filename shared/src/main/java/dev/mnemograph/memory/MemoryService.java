@@ -10,7 +10,6 @@ import dev.mnemograph.search.Neighbour;
 import dev.mnemograph.search.SearchResult;
 import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -36,9 +35,9 @@ public final class MemoryService {
     this.vectors = vectors;
   }
 
+  /** The memory and its embed job, in one statement. */
   public Future<Memory> store(String workspaceId, NewMemory m) {
-    return Transactions.run(pool, conn -> memories.insert(conn, workspaceId, m)
-        .compose(stored -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, stored.memoryId()).map(stored)));
+    return memories.insertQueuingEmbed(workspaceId, m);
   }
 
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
@@ -46,16 +45,11 @@ public final class MemoryService {
   }
 
   /**
-   * The detail view: records an access event, then adds feedback counts and both relationship arrays.
+   * The detail view: records an access event and answers the memory with its feedback counts and both
+   * relationship arrays, in one statement.
    */
   public Future<JsonObject> detail(String workspaceId, String memoryId) {
-    return memories.recordAccess(workspaceId, memoryId).compose(m -> Future.all(
-            memories.outgoing(workspaceId, memoryId), memories.incoming(workspaceId, memoryId))
-        .map(edges -> m.toJson()
-            .put("feedback_positive_count", m.feedbackPositiveCount())
-            .put("feedback_negative_count", m.feedbackNegativeCount())
-            .put("outgoing_relationships", relationships(edges.resultAt(0)))
-            .put("incoming_relationships", relationships(edges.resultAt(1)))));
+    return memories.recordAccessWithEdges(workspaceId, memoryId).map(MemoryDetail::toJson);
   }
 
   /**
@@ -157,11 +151,5 @@ public final class MemoryService {
   public Future<Feedback> rate(String workspaceId, String memoryId, boolean useful, String context,
                                String sessionId) {
     return Transactions.run(pool, conn -> feedback.record(conn, workspaceId, memoryId, useful, context, sessionId));
-  }
-
-  private static JsonArray relationships(List<Relationship> edges) {
-    JsonArray out = new JsonArray();
-    edges.forEach(e -> out.add(e.toJson()));
-    return out;
   }
 }

@@ -58,9 +58,17 @@ public final class WorkspaceRepository {
     this.pool = pool;
   }
 
-  /** The workspace of an active key, or empty for an unknown or revoked one. */
+  /**
+   * The workspace of an active key, or empty for an unknown or revoked one. Asks the database every time;
+   * the API asks through an {@link ApiKeyCache}.
+   */
   public Future<Optional<String>> workspaceOfKey(String key) {
-    return pool.preparedQuery(ACTIVE_KEY_WORKSPACE).execute(Tuple.of(ApiKeys.hash(key)))
+    return workspaceOfKeyHash(ApiKeys.hash(key));
+  }
+
+  /** {@link #workspaceOfKey} by the key's SHA-256 ({@link ApiKeys#hash}). */
+  public Future<Optional<String>> workspaceOfKeyHash(String keyHash) {
+    return pool.preparedQuery(ACTIVE_KEY_WORKSPACE).execute(Tuple.of(keyHash))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 

@@ -54,6 +54,16 @@ class AppConfigTest {
   }
 
   @Test
+  void the_key_cache_can_never_keep_a_revoked_key_working_for_more_than_5_seconds() {
+    assertEquals(5_000, AppConfig.fromJson(new JsonObject()).keyCacheTtl().toMillis());
+    assertEquals(0, AppConfig.fromJson(new JsonObject().put(AppConfig.KEY_CACHE_TTL_MS, 0)).keyCacheTtl().toMillis());
+
+    var tooLong = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromJson(new JsonObject().put(AppConfig.KEY_CACHE_TTL_MS, 5_001)));
+    assertTrue(tooLong.getMessage().contains(AppConfig.KEY_CACHE_TTL_MS), tooLong.getMessage());
+  }
+
+  @Test
   void an_unknown_key_or_a_missing_named_file_is_an_error() {
     var unknown = assertThrows(IllegalArgumentException.class,
         () -> AppConfig.fromJson(new JsonObject().put("http.prot", 1)));
