@@ -1,27 +1,13 @@
 package dev.mnemograph.graph;
 
-import dev.mnemograph.memory.Memory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /** A memory as a node of the graph: what it is about and how central it is. */
 public record GraphNode(String memoryId, String title, String memoryType, double importanceScore,
                         Double pagerankScore, String communityLabel) {
 
   static final String COLUMNS = "memory_id, title, memory_type, importance_score, pagerank_score, community_label";
-
-  /** {@link #COLUMNS} of the memory table under an alias. */
-  static String columns(String alias) {
-    return Arrays.stream(COLUMNS.split(", ")).map(c -> alias + "." + c).collect(Collectors.joining(", "));
-  }
-
-  static GraphNode of(Memory m) {
-    return new GraphNode(m.memoryId(), m.title(), m.memoryType(), m.importanceScore(), m.pagerankScore(),
-        m.communityLabel());
-  }
 
   static GraphNode of(Row r) {
     return new GraphNode(r.getString("memory_id"), r.getString("title"), r.getString("memory_type"),

@@ -7,10 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -45,8 +42,7 @@ public final class GraphService {
    * Seeds by hybrid search (which records a retrieval event for each seed, as any search does), then grows
    * best-first ({@link Exploration}); the memories reached are only read. The seeds' retrieval events are
    * written while the subgraph grows, on another connection (the embedded database's only one serves them in
-   * turn). A node's fields come with the read that reached it (a seed's with its retrieval event), so that
-   * the growth takes one statement per round and one for the edges.
+   * turn); the growth takes one statement per round, then the nodes and the edges among them, sent together.
    */
   public Future<Subgraph> explore(String workspaceId, ExploreQuery q) {
     SearchQuery seeds = new SearchQuery(q.query(), List.of(), List.of(), List.of(), List.of(), null, q.seedLimit(),
@@ -55,39 +51,39 @@ public final class GraphService {
       Future<SearchResults> recorded = search.record(workspaceId, page);
       List<String> seedIds = page.memoryIds();
       Exploration growth = new Exploration(seedIds, q.maxNodes());
-      Map<String, GraphNode> known = new HashMap<>();
-      Future<List<GraphEdge>> grown = pool.withConnection(conn -> grow(conn, workspaceId, q, growth, known)
-          .compose(v -> graph.among(conn, workspaceId, growth.nodes(), q.relationshipTypes(),
-              q.minEdgeConfidence(), Integer.MAX_VALUE)));
-      return Future.all(recorded, grown).map(both -> {
-        // a seed deleted since the search ranked it has no retrieval event, and is left out
-        recorded.result().results().forEach(r -> known.put(r.memory().memoryId(), GraphNode.of(r.memory())));
-        List<GraphNode> nodes = growth.nodes().stream().filter(known::containsKey).map(known::get).toList();
-        Set<String> present = nodes.stream().map(GraphNode::memoryId).collect(Collectors.toSet());
-        return new Subgraph(nodes, grown.result().stream()
-            .filter(e -> present.contains(e.sourceMemoryId()) && present.contains(e.targetMemoryId())).toList(),
-            seedIds.stream().filter(present::contains).toList());
-      });
+      Future<Subgraph> grown = pool.withConnection(conn -> grow(conn, workspaceId, q, growth)
+          .compose(v -> subgraph(conn, workspaceId, growth.nodes(), q.relationshipTypes(), q.minEdgeConfidence(),
+              seedIds)));
+      return Future.all(recorded, grown).map(both -> grown.result());
     });
   }
 
-  private Future<Void> grow(SqlConnection conn, String workspaceId, ExploreQuery q, Exploration growth,
-                            Map<String, GraphNode> known) {
+  private Future<Void> grow(SqlConnection conn, String workspaceId, ExploreQuery q, Exploration growth) {
     if (growth.done()) {
       return Future.succeededFuture();
     }
-    Future<List<GraphRepository.Reached>> reached = growth.frontier().isEmpty() ? Future.succeededFuture(List.of())
+    Future<List<Exploration.Reach>> reached = growth.frontier().isEmpty() ? Future.succeededFuture(List.of())
         // no memory can bring more than the whole budget into the subgraph
         : graph.reach(conn, workspaceId, growth.frontier(), growth.nodes(), q.relationshipTypes(),
             q.minEdgeConfidence(), q.maxNodes());
-    return reached.compose(rows -> {
-      List<Exploration.Reach> reach = new ArrayList<>(rows.size());
-      for (GraphRepository.Reached r : rows) {
-        known.putIfAbsent(r.to().memoryId(), r.to());
-        reach.add(new Exploration.Reach(r.from(), r.to().memoryId(), r.confidence(), r.to().pagerankScore()));
-      }
-      growth.round(reach);
-      return grow(conn, workspaceId, q, growth, known);
+    return reached.compose(r -> {
+      growth.round(r);
+      return grow(conn, workspaceId, q, growth);
+    });
+  }
+
+  /** The nodes and the edges among them: independent reads, sent together on the connection. */
+  private Future<Subgraph> subgraph(SqlConnection conn, String workspaceId, List<String> memoryIds,
+                                    List<String> types, double minConfidence, List<String> seeds) {
+    Future<List<GraphNode>> nodes = graph.nodes(conn, workspaceId, memoryIds);
+    Future<List<GraphEdge>> edges = graph.among(conn, workspaceId, memoryIds, types, minConfidence,
+        Integer.MAX_VALUE);
+    return Future.all(nodes, edges).map(both -> {
+      // a memory deleted meanwhile is left out, and so are its edges
+      Set<String> present = nodes.result().stream().map(GraphNode::memoryId).collect(Collectors.toSet());
+      return new Subgraph(nodes.result(), edges.result().stream()
+          .filter(e -> present.contains(e.sourceMemoryId()) && present.contains(e.targetMemoryId())).toList(),
+          seeds.stream().filter(present::contains).toList());
     });
   }
 
