@@ -84,8 +84,9 @@ public record AppConfig(
   private static final JsonObject DEFAULTS = new JsonObject()
       .put(HTTP_HOST, "127.0.0.1")
       .put(HTTP_PORT, 8080)
-      // API verticle instances, each on an event loop of its own, all on the one port
-      .put(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors())
+      // API verticle instances, each on an event loop of its own, all on the one port. Half the cores: on 2
+      // cores shared with PostgreSQL, 1 event loop served more than 2 (list 5,600 against 4,500 req/s)
+      .put(HTTP_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors() / 2))
       // a worker node's only HTTP port: health and metrics (an API node serves them on http.port)
       .put(OPS_PORT, 8081)
       .put(DATABASE_URL, "")
