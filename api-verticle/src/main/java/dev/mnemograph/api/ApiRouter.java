@@ -80,8 +80,9 @@ public final class ApiRouter {
   }
 
   Router build(OpenAPIContract contract) {
-    RouterBuilder rb = RouterBuilder.create(vertx, new ValidatorCachingContract(contract),
-        RequestExtractor.withBodyHandler());
+    OpenAPIContract cached = new ValidatorCachingContract(contract);
+    RouterBuilder rb = RouterBuilder.create(vertx, cached, RequestExtractor.withBodyHandler());
+    RequestValidation validation = new RequestValidation(vertx, cached);
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     rb.security(Operations.SECURITY_SCHEME).apiKeyHandler(TokenAuth.handler(keys));
     Map<String, Handler<RoutingContext>> handlers = handlers();
@@ -91,6 +92,9 @@ public final class ApiRouter {
       if (handler == null) {
         throw new IllegalStateException("The contract's operation '" + operationId + "' has no handler");
       }
+      // our validation in place of the builder's (security still runs first): see RequestValidation
+      route.setDoValidation(false);
+      route.addHandler(validation.handler(route.getOperation()));
       route.addHandler(handler);
     }
     Router api = rb.createRouter();

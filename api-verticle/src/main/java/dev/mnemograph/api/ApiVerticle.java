@@ -27,7 +27,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** The HTTP API. Event loop: validation, then non-blocking SQL on the shared pool. */
+/**
+ * The HTTP API. Event loop: validation, then non-blocking SQL on the node's shared pool. Deployed
+ * {@code http.instances} times ({@link ApiRole}): each instance has an event loop of its own and its own
+ * router and handlers (stateless), and Vert.x spreads the connections to the one port over them; the pool and
+ * the {@link ApiKeyCache} are the node's, shared.
+ */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -37,11 +42,14 @@ public final class ApiVerticle extends VerticleBase {
   private final Health health;
   private final Metrics metrics;
   private final ApiKeyCache keys;
+  private final int port;
   private HttpServer server;
   private McpEndpoint mcp;
 
-  public ApiVerticle(AppConfig config, Pool pool, ApiKeyCache keys, Health health, Metrics metrics) {
+  /** @param port the port to listen on (0: any free one), which may differ from the config's (see ApiRole) */
+  public ApiVerticle(AppConfig config, int port, Pool pool, ApiKeyCache keys, Health health, Metrics metrics) {
     this.config = config;
+    this.port = port;
     this.keys = keys;
     this.pool = pool;
     this.health = health;
@@ -64,10 +72,11 @@ public final class ApiVerticle extends VerticleBase {
         new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), mcp, health, metrics);
     return router.build()
-        .compose(r -> vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost()))
+        .compose(r -> vertx.createHttpServer().requestHandler(r).listen(port, config.httpHost()))
         .onSuccess(s -> {
           server = s;
-          LOG.info("HTTP API listening on http://{}:{}{}", config.httpHost(), s.actualPort(), Operations.BASE_PATH);
+          LOG.debug("HTTP API instance listening on http://{}:{}{}", config.httpHost(), s.actualPort(),
+              Operations.BASE_PATH);
         });
   }
 

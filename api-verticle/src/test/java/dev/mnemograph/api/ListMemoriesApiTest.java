@@ -119,6 +119,13 @@ class ListMemoriesApiTest {
   }
 
   @Test
+  void a_query_string_that_cannot_be_decoded_is_a_422_not_a_500() {
+    for (String query : List.of("memory_type=%", "memory_type=%25", "limit=%2", "ordering=a%25b")) {
+      assertValidationError(api.get("/memories/?" + query), List.of("query"), "value_error");
+    }
+  }
+
+  @Test
   void pruning_candidates_are_old_unimportant_and_unvisited() {
     Api ws = Api.newWorkspace("prune");
     String candidate = ws.store(new JsonObject().put("title", "stale").put("narrative", "n")

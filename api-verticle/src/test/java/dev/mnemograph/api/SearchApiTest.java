@@ -308,8 +308,8 @@ class SearchApiTest {
     Vertx apiOnly = Vertx.vertx();   // its own event bus: no worker listens there
     try {
       var pool = TestService.get().pool();
-      ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject().put(AppConfig.HTTP_PORT, 0)),
-          pool, new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO), new Health(pool, "api"), new Metrics());
+      ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject()), 0, pool,
+          new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO), new Health(pool, "api"), new Metrics());
       apiOnly.deployVerticle(verticle).await();
       WebClient http = WebClient.create(apiOnly, new WebClientOptions().setDefaultPort(verticle.port())
           .setDefaultHost("127.0.0.1"));

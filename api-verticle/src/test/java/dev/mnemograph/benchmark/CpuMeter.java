@@ -18,6 +18,7 @@ final class CpuMeter {
   private static final double TICKS_PER_SECOND = 100.0;
 
   private final Map<String, Supplier<Set<Long>>> groups = new LinkedHashMap<>();
+  private final Set<String> withChildren = new java.util.HashSet<>();
 
   /** A group's pids are asked for at the start and at the end of each phase (sessions come and go). */
   CpuMeter group(String name, Supplier<Set<Long>> pids) {
@@ -25,9 +26,18 @@ final class CpuMeter {
     return this;
   }
 
+  /**
+   * A group whose processes' children count too, once they have exited and been waited for (cutime +
+   * cstime): a load generator's short-lived wrk runs, whose own /proc entry is gone when the phase ends.
+   */
+  CpuMeter groupWithExitedChildren(String name, Supplier<Set<Long>> pids) {
+    withChildren.add(name);
+    return group(name, pids);
+  }
+
   Sample start() {
     Map<String, Map<Long, Long>> ticks = new LinkedHashMap<>();
-    groups.forEach((name, pids) -> ticks.put(name, ticksOf(pids.get())));
+    groups.forEach((name, pids) -> ticks.put(name, ticksOf(pids.get(), withChildren.contains(name))));
     return new Sample(ticks, machineBusy(), System.nanoTime());
   }
 
@@ -52,7 +62,7 @@ final class CpuMeter {
         Map<Long, Long> before = startTicks.get(g.getKey());
         Set<Long> pids = new java.util.HashSet<>(before.keySet());
         pids.addAll(g.getValue().get());
-        Map<Long, Long> after = ticksOf(pids);
+        Map<Long, Long> after = ticksOf(pids, withChildren.contains(g.getKey()));
         long used = 0;
         for (var e : after.entrySet()) {
           used += e.getValue() - before.getOrDefault(e.getKey(), 0L);
@@ -77,10 +87,10 @@ final class CpuMeter {
     return out.toString();
   }
 
-  private static Map<Long, Long> ticksOf(Set<Long> pids) {
+  private static Map<Long, Long> ticksOf(Set<Long> pids, boolean exitedChildren) {
     Map<Long, Long> out = new HashMap<>();
     for (long pid : pids) {
-      long t = ticks(pid);
+      long t = ticks(pid, exitedChildren);
       if (t >= 0) {
         out.put(pid, t);
       }
@@ -88,13 +98,14 @@ final class CpuMeter {
     return out;
   }
 
-  /** utime + stime of a process (all its threads), or -1 if it is gone. */
-  static long ticks(long pid) {
+  /** utime + stime of a process (all its threads), with its exited children's if asked, or -1 if it is gone. */
+  static long ticks(long pid, boolean exitedChildren) {
     try {
       String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
       // the command name (field 2) may hold spaces: count fields from the last ')'
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return exitedChildren ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own;
     } catch (IOException | RuntimeException e) {
       return -1;
     }

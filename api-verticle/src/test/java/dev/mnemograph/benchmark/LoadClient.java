@@ -27,7 +27,7 @@ import java.util.function.IntFunction;
  */
 final class LoadClient implements AutoCloseable {
   /** The most requests in flight at once; a request beyond waits for a connection, and the wait is counted. */
-  private static final int MAX_CONNECTIONS = 256;
+  private static final int MAX_CONNECTIONS = 64;
 
   /** One request: method, path and an optional JSON body. */
   record Call(HttpMethod method, String path, JsonObject body) {

@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The request path under load, as an operator runs it: the nodes are separate processes started from the
- * built code (or from the jars in {@code -Dbench.jars=DIR}), the load comes over loopback HTTP.
+ * built code or from other jars, the load comes over loopback HTTP. Several codes (or settings) run one after
+ * the other in one invocation, each on a fresh database, so that they compare under the same conditions.
  *
  * <ol>
  *   <li>seed: {@code bench.seed} stores, 16 in flight, then wait until every memory is embedded and linked
@@ -56,10 +57,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   ./mvnw -Pbenchmark verify -pl api-verticle -am -Dtest=RequestPathBenchmark      # API + worker node
  * ./mvnw -Pbenchmark verify -pl api-verticle -am -Dtest=RequestPathBenchmark        # embedded PGlite, one process
  * </pre>
- * Knobs (system properties): {@code bench.topology} (separate | single; embedded is always single),
- * {@code bench.jars}, {@code bench.seed}, {@code bench.store-rates} (comma-separated), {@code bench.store-seconds},
- * {@code bench.wrk-seconds}, {@code bench.drain-seconds}, {@code bench.label}. The nodes inherit the
- * environment, so {@code MNEMOGRAPH_*} settings (pool size, HTTP instances) apply to them. Needs wrk.
+ * Knobs (system properties): {@code bench.code}: what to run, comma-separated, each {@code build} (this build's
+ * classes) or a directory with {@code mnemograph-api.jar} and {@code mnemograph-worker.jar}, optionally followed
+ * by {@code ?KEY=VALUE&...}, environment for its nodes (e.g. {@code build?MNEMOGRAPH_HTTP_INSTANCES=1});
+ * {@code bench.rounds} (the list again, interleaved); {@code bench.topology} (separate | single; embedded is
+ * always single); {@code bench.seed}; {@code bench.store-rates} (comma-separated); {@code bench.store-seconds};
+ * {@code bench.wrk-seconds}; {@code bench.warmup-seconds}; {@code bench.drain-seconds}; {@code bench.label}. The nodes also inherit this
+ * JVM's environment ({@code MNEMOGRAPH_*} settings apply to them). Needs wrk.
  */
 @Tag("benchmark")
 class RequestPathBenchmark {
@@ -73,21 +77,54 @@ class RequestPathBenchmark {
   private final String adminUrl = System.getenv("MNEMOGRAPH_BENCH_DATABASE_URL");
   private final boolean embedded = adminUrl == null || adminUrl.isBlank();
   private final boolean separate = !embedded && "separate".equals(System.getProperty("bench.topology", "separate"));
-  private final String jars = System.getProperty("bench.jars");
-  private final int seed = Integer.getInteger("bench.seed", embedded ? 2_000 : 5_000);
+  private final List<String> codes = Arrays.stream(System.getProperty("bench.code", "build").split(","))
+      .map(String::trim).toList();
+  private final int rounds = Integer.getInteger("bench.rounds", 1);
+  private final int seed = Integer.getInteger("bench.seed", 2_000);
   private final List<Double> storeRates = Arrays.stream(System.getProperty("bench.store-rates",
           embedded ? "25,50,100,200,400" : "250,500,1000,1500,2000,3000").split(","))
       .map(String::trim).map(Double::parseDouble).toList();
   private final Duration storeTime = Duration.ofSeconds(Integer.getInteger("bench.store-seconds", 10));
   private final Duration wrkTime = Duration.ofSeconds(Integer.getInteger("bench.wrk-seconds", 15));
+  private final Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 10));
   private final Duration drainTime = Duration.ofSeconds(Integer.getInteger("bench.drain-seconds", 60));
   private final StringBuilder report = new StringBuilder();
+
+  /** This build's classes, or a directory of jars. */
+  private String jars;
+  /** Environment for the nodes of the code under test. */
+  private Map<String, String> codeEnv;
 
   @Test
   void the_request_path_under_load() throws Exception {
     assumeTrue(Wrk.available(), "needs wrk on the PATH (apt-get install wrk)");
     List<LocomoTurns.Turn> turns = LocomoTurns.load(3_000);
     assumeTrue(!turns.isEmpty(), "needs the LoCoMo turns in " + LocomoTurns.dataDir());
+    try {
+      for (int round = 1; round <= rounds; round++) {
+        for (String code : codes) {
+          String[] parts = code.split("\\?", 2);
+          jars = "build".equals(parts[0]) ? null : parts[0];
+          codeEnv = new LinkedHashMap<>();
+          if (parts.length == 2) {
+            for (String kv : parts[1].split("&")) {
+              String[] p = kv.split("=", 2);
+              codeEnv.put(p[0], p[1]);
+            }
+          }
+          run(turns, code + (rounds > 1 ? " (round " + round + ")" : ""));
+        }
+      }
+    } finally {
+      Path out = Path.of("target", "request-path-benchmark.md");
+      Files.writeString(out, report + "\n", java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      System.out.println(report);
+      System.out.println("(appended to " + out.toAbsolutePath() + ")");
+    }
+  }
+
+  private void run(List<LocomoTurns.Turn> turns, String title) throws Exception {
     Path dir = Files.createTempDirectory("mnemograph-request-path");
     Vertx vertx = Vertx.vertx();
     Pool admin = null;
@@ -98,6 +135,7 @@ class RequestPathBenchmark {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("MNEMOGRAPH_HTTP_PORT", String.valueOf(apiPort));
       env.put("MNEMOGRAPH_OPS_PORT", String.valueOf(opsPort));
+      env.putAll(codeEnv);
       String benchUrl = null;
       if (!embedded) {
         benchUrl = adminUrl.replaceFirst("/[^/?]+(\\?.*)?$", "/" + DATABASE + "$1");
@@ -138,14 +176,14 @@ class RequestPathBenchmark {
         cpu.group("postgres sessions", () -> postgresPids(bench, true))
             .group("postgres background", () -> postgresPids(bench, false));
       }
-      Set<Long> loadPids = new HashSet<>(Set.of(ProcessHandle.current().pid()));
-      cpu.group("load generator", () -> loadPids);
+      // this JVM and its wrk runs (counted once they exit); the nodes are children too, but exit only at the end
+      cpu.groupWithExitedChildren("load generator", () -> Set.of(ProcessHandle.current().pid()));
 
-      header(apiNode, workerNode);
+      header(title, apiNode, workerNode);
       try (LoadClient client = new LoadClient("127.0.0.1", apiPort, key)) {
         seedAndDrain(client, cpu, turns);
         List<String> ids = memoryIds(client);
-        closedLoop(client, cpu, loadPids, dir, key, apiPort, ids);
+        closedLoop(client, cpu, dir, key, apiPort, ids);
         int stored = seed;
         stored += stores(client, cpu, turns, "stores, worker embedding meanwhile");
         drain(client, cpu, stored);
@@ -170,22 +208,20 @@ class RequestPathBenchmark {
         admin.close().await();
       }
       vertx.close().await();
-      System.out.println(report);
-      Path out = Path.of("target", "request-path-benchmark.md");
-      Files.writeString(out, report + "\n", java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
-      System.out.println("(appended to " + out.toAbsolutePath() + "; node logs in " + dir + ")");
+      line("");
+      line("(node logs in " + dir + ")");
     }
   }
 
-  private void header(Process api, Process worker) {
+  private void header(String title, Process api, Process worker) {
     line("");
-    line("### " + System.getProperty("bench.label", "request path") + " — " + Instant.now());
+    line("### " + System.getProperty("bench.label", "request path") + ": " + title + " — " + Instant.now());
     line("");
     line("database: " + (embedded ? "embedded PGlite" : "PostgreSQL at " + adminUrl.replaceAll("//[^@]*@", "//")
         + " (database " + DATABASE + ")") + "; nodes: " + (separate ? "API (pid " + api.pid() + ") and worker (pid "
         + worker.pid() + "), separate JVMs, clustered" : "one JVM, both roles (pid " + api.pid() + ")")
-        + "; code: " + (jars == null ? "this build (test classpath)" : jars) + "; "
+        + "; code: " + (jars == null ? "this build (test classpath)" : jars)
+        + (codeEnv.isEmpty() ? "" : " with " + codeEnv) + "; "
         + Runtime.getRuntime().availableProcessors() + " cores; " + System.getProperty("java.vm.name") + " "
         + System.getProperty("java.version"));
     String extra = System.getenv().entrySet().stream()
@@ -221,29 +257,26 @@ class RequestPathBenchmark {
     line("|   CPU (cores) | " + CpuMeter.format(draining.stop()) + " | |");
   }
 
-  private void closedLoop(LoadClient client, CpuMeter cpu, Set<Long> loadPids, Path dir, String key, int port,
-                          List<String> ids) throws Exception {
+  private void closedLoop(LoadClient client, CpuMeter cpu, Path dir, String key, int port, List<String> ids)
+      throws Exception {
     String base = "http://127.0.0.1:" + port;
     Map<String, List<String>> targets = new LinkedHashMap<>();
     targets.put("GET /health", List.of("/health"));
+    targets.put("GET /memories/?limit=10", List.of("/api/v1/memories/?limit=10"));
     targets.put("GET /memories/{id} (random of " + ids.size() + ")",
         ids.stream().map(id -> "/api/v1/memories/" + id).toList());
-    targets.put("GET /memories/?limit=10", List.of("/api/v1/memories/?limit=10"));
-    // a short warm-up of each path, so that the JIT has seen it before it is measured
-    for (List<String> paths : targets.values()) {
-      Wrk.start(base, key, paths, CONNECTIONS, Duration.ofSeconds(3), dir).await();
-    }
+    // the access events of the GETs leave dead row versions behind until vacuum: the list once more after them
+    targets.put("GET /memories/?limit=10 (after the GETs)", List.of("/api/v1/memories/?limit=10"));
     line("");
     line("| closed loop, %d connections (wrk), %d s, workers idle | req/s | p50 / p95 / p99 / max ms | non-2xx |"
         .formatted(CONNECTIONS, wrkTime.toSeconds()));
     line("|---|---|---|---|");
     for (var t : targets.entrySet()) {
+      // a warm-up of the path first, so that the JIT has compiled it before it is measured
+      Wrk.start(base, key, t.getValue(), CONNECTIONS, warmup, dir).await();
       CpuMeter.Sample sample = cpu.start();
-      Wrk.Running wrk = Wrk.start(base, key, t.getValue(), CONNECTIONS, wrkTime, dir);
-      loadPids.add(wrk.process().pid());
-      Wrk.Result r = wrk.await();
+      Wrk.Result r = Wrk.start(base, key, t.getValue(), CONNECTIONS, wrkTime, dir).await();
       Map<String, Double> used = sample.stop();
-      loadPids.remove(wrk.process().pid());
       line("| %s | **%.0f** | %.2f / %.2f / %.2f / %.1f | %d |".formatted(t.getKey(), r.perSecond(), r.p50(), r.p95(),
           r.p99(), r.max(), r.non2xx() + r.errors()));
       line("|   CPU (cores) | " + CpuMeter.format(used) + " | | |");

@@ -26,12 +26,16 @@ public final class ApiKeys {
     return key.substring(0, Math.min(DISPLAY_CHARS, key.length()));
   }
 
-  public static String hash(String key) {
+  /** Every request hashes its key (the key cache is keyed by the hash): one digest per thread, not per call. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
+  });
+
+  public static String hash(String key) {
+    return HexFormat.of().formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 }
