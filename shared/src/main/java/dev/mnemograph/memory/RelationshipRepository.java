@@ -105,25 +105,31 @@ public final class RelationshipRepository {
   /**
    * Offers chosen memories to choosers that keep their own choices: a pair (offer) is taken when the
    * chooser has fewer than $k choices by the method or the offer beats its worst (score, then title and id
-   * of the chosen). %1$s the offers (workspace_id, chooser, chosen, score); %2$s type; %3$s method; %4$s the
-   * parameter holding k. Answers the choosers that took something.
+   * of the chosen). Each chooser's count and worst choice are read once, however many offers it gets (on
+   * the exact path a changed memory is offered to every memory above the threshold: reading them per offer
+   * cost a second per batch of 16 in a workspace of 2,000). %1$s the offers (workspace_id, chooser, chosen,
+   * score); %2$s type; %3$s method; %4$s the parameter holding k. Answers the choosers that took something.
    */
   private static final String OFFER = """
-      WITH offer AS (%1$s)
+      WITH offer AS (%1$s),
+      held AS (
+        SELECT ch.chooser, n.n, worst.confidence, worst.title, worst.memory_id
+        FROM (SELECT DISTINCT chooser FROM offer) ch
+        CROSS JOIN LATERAL (SELECT count(*) AS n FROM memory_relationship r
+                            WHERE r.source_memory_id = ch.chooser AND r.discovery_method = '%3$s') n
+        LEFT JOIN LATERAL (SELECT r.confidence, t.title, t.memory_id FROM memory_relationship r
+                           JOIN memory t ON t.workspace_id = r.workspace_id AND t.memory_id = r.target_memory_id
+                           WHERE r.source_memory_id = ch.chooser AND r.discovery_method = '%3$s'
+                           ORDER BY r.confidence, t.title DESC, t.memory_id DESC LIMIT 1) worst ON true)
       INSERT INTO memory_relationship (workspace_id, source_memory_id, target_memory_id, relationship_type,
                                        discovery_method, confidence, is_bidirectional)
       SELECT o.workspace_id, o.chooser, o.chosen, '%2$s', '%3$s', least(1, greatest(0, o.score)), true
       FROM offer o
+      JOIN held h ON h.chooser = o.chooser
       JOIN memory c ON c.workspace_id = o.workspace_id AND c.memory_id = o.chosen
-      CROSS JOIN LATERAL (SELECT count(*) AS n FROM memory_relationship r
-                          WHERE r.source_memory_id = o.chooser AND r.discovery_method = '%3$s') held
-      LEFT JOIN LATERAL (SELECT r.confidence, t.title, t.memory_id FROM memory_relationship r
-                         JOIN memory t ON t.workspace_id = r.workspace_id AND t.memory_id = r.target_memory_id
-                         WHERE r.source_memory_id = o.chooser AND r.discovery_method = '%3$s'
-                         ORDER BY r.confidence, t.title DESC, t.memory_id DESC LIMIT 1) worst ON true
-      WHERE held.n < %4$s
-         OR least(1, greatest(0, o.score)) > worst.confidence
-         OR (least(1, greatest(0, o.score)) = worst.confidence AND (c.title, c.memory_id) < (worst.title, worst.memory_id))
+      WHERE h.n < %4$s
+         OR least(1, greatest(0, o.score)) > h.confidence
+         OR (least(1, greatest(0, o.score)) = h.confidence AND (c.title, c.memory_id) < (h.title, h.memory_id))
       ON CONFLICT (source_memory_id, target_memory_id, relationship_type, discovery_method)
         DO UPDATE SET confidence = EXCLUDED.confidence
       RETURNING source_memory_id""";
