@@ -86,6 +86,8 @@ class McpApiTest {
 
     assertUnauthorized(res);
     assertTrue(res.getHeader("WWW-Authenticate").startsWith("Bearer"));
+    assertTrue(res.bodyAsJsonObject().getString("detail").startsWith("Authentication credentials were not provided"),
+        res.bodyAsString());
   }
 
   @Test
@@ -101,8 +103,11 @@ class McpApiTest {
     NewApiKey revoked = TestService.newWorkspace("mcp-revoked");
     assertEquals(1, new WorkspaceRepository(TestService.get().pool()).revokeKey(revoked.info().keyPrefix()).await());
 
-    assertUnauthorized(post("Bearer " + ApiKeys.newKey(), storeCall()));
-    assertUnauthorized(post("Bearer " + revoked.key(), storeCall()));
+    for (String key : List.of(ApiKeys.newKey(), revoked.key())) {
+      HttpResponse<Buffer> res = post("Bearer " + key, storeCall());
+      assertUnauthorized(res);
+      assertEquals("Invalid or revoked API key.", res.bodyAsJsonObject().getString("detail"));
+    }
     assertUnauthorized(post("Bearer ", storeCall()));
   }
 
