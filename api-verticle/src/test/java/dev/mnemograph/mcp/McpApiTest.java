@@ -291,6 +291,34 @@ class McpApiTest {
   }
 
   @Test
+  void memory_store_takes_lists_up_to_the_rest_apis_bounds_and_refuses_one_more() {
+    JsonObject atTheBounds = new JsonObject().put("title", "Bounded").put("content", "c".repeat(100_000))
+        .put("tags", repeated(50, "t".repeat(200))).put("concepts", repeated(50, "c".repeat(200)))
+        .put("files", repeated(100, "f".repeat(1000)));
+    JsonObject stored = callResult("memory_store", atTheBounds);
+    assertFalse(stored.getBoolean("isError"), text(stored));
+
+    for (String field : List.of("tags", "concepts", "files")) {
+      JsonArray oneMore = atTheBounds.getJsonArray(field).copy().add("x");
+      JsonObject tooMany = callResult("memory_store", atTheBounds.copy().put(field, oneMore));
+      assertTrue(tooMany.getBoolean("isError") && text(tooMany).contains(field), text(tooMany));
+      JsonArray tooLong = new JsonArray().add("x".repeat(field.equals("files") ? 1001 : 201));
+      JsonObject longItem = callResult("memory_store", atTheBounds.copy().put(field, tooLong));
+      assertTrue(longItem.getBoolean("isError") && text(longItem).contains(field), text(longItem));
+    }
+    JsonObject longContent = callResult("memory_store", atTheBounds.copy().put("content", "c".repeat(100_001)));
+    assertTrue(longContent.getBoolean("isError") && text(longContent).contains("content"), text(longContent));
+  }
+
+  private static JsonArray repeated(int times, String value) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < times; i++) {
+      out.add(i + value.substring(String.valueOf(i).length()));
+    }
+    return out;
+  }
+
+  @Test
   void defaults_are_the_rest_apis_general_and_one_half() {
     JsonObject result = callResult("memory_store", new JsonObject().put("title", "Plain").put("content", "Text."));
     String id = result.getJsonObject("structuredContent").getString("memory_id");
