@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The service as a user runs it, in its own JVM: first start creates and prints a key, a SIGKILL leaves
- * nothing that blocks the next start, and the second start has the same data and key.
+ * nothing that blocks the next start, and the second start has the same data and key, which it does not
+ * print again (stdout is the log under a service manager).
  */
 class EmbeddedRestartTest {
   private final Path dataDir = Path.of("target", "test-data", "restart-" + UUID.randomUUID()).toAbsolutePath();
@@ -32,9 +33,11 @@ class EmbeddedRestartTest {
   @Test
   void a_killed_service_starts_again_with_its_data_and_key() throws Exception {
     int port = freePort();
-    Process first = start(port);
+    StringBuilder firstOutput = new StringBuilder();
+    Process first = start(port, firstOutput);
     String key = Files.readString(dataDir.resolve("default-api-key")).trim();
     assertTrue(key.startsWith("mnemo_"));
+    assertTrue(awaitReadyLine(firstOutput).contains("API key: " + key), firstOutput.toString());
     HttpResponse<String> stored = send(port, key, HttpRequest.newBuilder()
         .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"survives\", \"narrative\": \"a SIGKILL\"}"))
         .header("Content-Type", "application/json"), "/api/v1/memories/store");
@@ -45,9 +48,13 @@ class EmbeddedRestartTest {
     first.destroyForcibly().waitFor();   // SIGKILL: no shutdown hook runs
 
     ProcessHandle.of(databasePid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
-    Process second = start(port);
+    StringBuilder secondOutput = new StringBuilder();
+    Process second = start(port, secondOutput);
     try {
       assertEquals(key, Files.readString(dataDir.resolve("default-api-key")).trim());
+      String printed = awaitReadyLine(secondOutput);
+      assertFalse(printed.contains(key.substring("mnemo_".length())), "the key is printed once:\n" + printed);
+      assertTrue(printed.contains(dataDir.resolve("default-api-key").toString()), "and where it is kept:\n" + printed);
       HttpResponse<String> got = send(port, key, HttpRequest.newBuilder().GET(), "/api/v1/memories/" + memoryId);
       assertEquals(200, got.statusCode(), got.body());
       assertEquals("survives", new JsonObject(got.body()).getString("title"));
@@ -58,7 +65,21 @@ class EmbeddedRestartTest {
     assertFalse(Files.exists(dataDir.resolve("pglite.pid")), "a clean stop leaves no pid file");
   }
 
-  private Process start(int port) throws IOException, InterruptedException {
+  /** The output up to the line that says the service is ready (printed just after it starts answering). */
+  private static String awaitReadyLine(StringBuilder output) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      synchronized (output) {
+        if (output.indexOf(" is ready on ") >= 0) {
+          return output.toString();
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no ready line:\n" + output);
+  }
+
+  private Process start(int port, StringBuilder output) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName())
         .redirectErrorStream(true);
@@ -66,7 +87,6 @@ class EmbeddedRestartTest {
     pb.environment().put("MNEMOGRAPH_HTTP_PORT", Integer.toString(port));
     pb.environment().remove("MNEMOGRAPH_DATABASE_URL");
     Process p = pb.start();
-    StringBuilder output = new StringBuilder();
     Thread reader = new Thread(() -> {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {

@@ -1,5 +1,6 @@
 package dev.mnemograph;
 
+import dev.mnemograph.cli.JobCommand;
 import dev.mnemograph.cli.KeyCommand;
 import dev.mnemograph.cli.ServeCommand;
 import dev.mnemograph.cli.WorkspaceCommand;
@@ -8,11 +9,11 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code java -jar mnemograph-api.jar} starts an API node, {@code java -jar mnemograph-worker.jar} a worker node,
- * both jars on one classpath both roles in one process; the subcommands manage workspaces and API keys.
+ * both jars on one classpath both roles in one process; the subcommands manage workspaces, API keys and jobs.
  */
 @Command(name = "mnemograph", mixinStandardHelpOptions = true, version = "Mnemograph 0.1.0",
     description = "Self-hosted memory service for AI coding agents.",
-    subcommands = {ServeCommand.class, WorkspaceCommand.class, KeyCommand.class})
+    subcommands = {ServeCommand.class, WorkspaceCommand.class, KeyCommand.class, JobCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

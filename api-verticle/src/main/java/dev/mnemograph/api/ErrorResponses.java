@@ -79,12 +79,24 @@ public final class ErrorResponses {
 
   private static String message(HttpException he) {
     return switch (he.getStatusCode()) {
-      case 401 -> he.getPayload() != null ? he.getPayload()
-          : "Authentication credentials were not provided: send 'Authorization: Token <api-key>'.";
+      case 401 -> authenticationMessage(he);
       case 413 -> tooLarge();
       default -> he.getPayload() != null ? he.getPayload()
           : HttpResponseStatus.valueOf(he.getStatusCode()).reasonPhrase();
     };
+  }
+
+  /**
+   * vertx-web's APIKeyHandler wraps a failed key check in a payload-less {@code HttpException(401)}, so
+   * the reason TokenAuth gave (unknown or revoked key, wrong scheme) is in the cause; with none, no key was sent.
+   */
+  private static String authenticationMessage(HttpException he) {
+    for (Throwable t = he; t != null; t = t.getCause()) {
+      if (t instanceof HttpException reason && reason.getPayload() != null) {
+        return reason.getPayload();
+      }
+    }
+    return "Authentication credentials were not provided: send 'Authorization: Token <api-key>'.";
   }
 
   private static String tooLarge() {

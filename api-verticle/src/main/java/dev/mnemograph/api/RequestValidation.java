@@ -6,9 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
@@ -17,7 +20,9 @@ import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
 import java.util.HashMap;
@@ -34,9 +39,14 @@ import java.util.Map;
  *       5.0.7 always validates on the worker pool, in order per event loop: two thread hand-offs per request,
  *       and the event loop's requests validated one at a time. Small requests (every GET, a usual store) take
  *       tens of microseconds to validate; larger bodies (up to the 256 KiB limit) still go to a worker.</li>
- *   <li>A query string that cannot be decoded ({@code ?memory_type=%}, or {@code %25}, which vertx-openapi 5.0
- *       decodes a second time) is a 422, not the 500 its synchronous exception used to become.</li>
+ *   <li>Query parameters are URL-decoded once, by Vert.x: {@code ?memory_type=100%25} is the value {@code 100%}.
+ *       vertx-openapi 5.0.7's {@link RequestUtils#extract} decodes them a second time, which turned every
+ *       {@code %25} into a 500 (or {@code %252D} into a dash). A query string that cannot be decoded even
+ *       once ({@code ?memory_type=%}) is a 422.</li>
  * </ul>
+ *
+ * <p>The contract's operations take path and query parameters only (the key is the security scheme's
+ * header); a header or cookie parameter is refused when the router is built rather than left unvalidated.
  */
 final class RequestValidation {
   /** Bodies up to this size are validated on the event loop. */
@@ -48,6 +58,17 @@ final class RequestValidation {
   RequestValidation(Vertx vertx, OpenAPIContract contract) {
     this.vertx = vertx;
     this.validator = new RequestValidatorImpl(vertx, contract);
+    for (Operation operation : contract.operations()) {
+      for (Parameter p : operation.getParameters()) {
+        boolean readable = p.getIn() == Location.PATH || p.getIn() == Location.QUERY
+            && (p.getSchemaType() != SchemaType.OBJECT && (p.getSchemaType() != SchemaType.ARRAY || !p.isExplode()));
+        if (!readable) {
+          throw new IllegalStateException("The contract's operation '" + operation.getOperationId() + "' has the "
+              + p.getIn() + " parameter '" + p.getName() + "'; RequestValidation reads path parameters and query "
+              + "parameters of one value or a comma-separated array only");
+        }
+      }
+    }
   }
 
   /** The validation handler of one operation: goes before the operation's own handler. */
@@ -56,9 +77,8 @@ final class RequestValidation {
       Buffer body = rc.body().buffer();
       ValidatableRequest request;
       try {
-        // the body was read by the root BodyHandler, so this completes at once
-        request = RequestUtils.extract(rc.request(), operation, () -> Future.succeededFuture(body)).result();
-      } catch (ValidatorException | IllegalArgumentException undecodable) {
+        request = extract(rc, operation, body);
+      } catch (IllegalArgumentException undecodable) {
         rc.fail(new InvalidRequestException(List.of("query"), "The query string cannot be decoded ("
             + undecodable.getMessage() + "); a '%' must start an escape such as %25.", "value_error"));
         return;
@@ -77,23 +97,40 @@ final class RequestValidation {
     };
   }
 
-  /** What RequestValidatorImpl#validate does, but on the calling thread. */
-  private ValidatedRequest validate(Operation operation, ValidatableRequest request) {
-    Map<String, RequestParameter> cookies = new HashMap<>();
-    Map<String, RequestParameter> headers = new HashMap<>();
+  /**
+   * What {@link RequestUtils#extract} does for path and query parameters, with each value as the router
+   * decoded it (once); a comma-separated array stays one string, which the validator splits.
+   */
+  private static ValidatableRequest extract(RoutingContext rc, Operation operation, Buffer body) {
     Map<String, RequestParameter> path = new HashMap<>();
     Map<String, RequestParameter> query = new HashMap<>();
     for (Parameter p : operation.getParameters()) {
-      switch (p.getIn()) {
-        case COOKIE -> cookies.put(p.getName(), validator.validateParameter(p, request.getCookies().get(p.getName())));
-        case HEADER -> headers.put(p.getName(), validator.validateParameter(p, request.getHeaders().get(p.getName())));
-        case PATH -> path.put(p.getName(),
-            validator.validateParameter(p, request.getPathParameters().get(p.getName())));
-        case QUERY -> query.put(p.getName(), validator.validateParameter(p, request.getQuery().get(p.getName())));
+      if (p.getIn() == Location.PATH) {
+        path.put(p.getName(), new RequestParameterImpl(rc.pathParam(p.getName())));
+      } else {
+        query.put(p.getName(), new RequestParameterImpl(rc.request().params().get(p.getName())));
+      }
+    }
+    if (operation.getRequestBody() == null) {
+      return new ValidatableRequestImpl(Map.of(), Map.of(), path, query);
+    }
+    return new ValidatableRequestImpl(Map.of(), Map.of(), path, query, new RequestParameterImpl(body),
+        rc.request().getHeader(HttpHeaders.CONTENT_TYPE));
+  }
+
+  /** What RequestValidatorImpl#validate does, but on the calling thread. */
+  private ValidatedRequest validate(Operation operation, ValidatableRequest request) {
+    Map<String, RequestParameter> path = new HashMap<>();
+    Map<String, RequestParameter> query = new HashMap<>();
+    for (Parameter p : operation.getParameters()) {
+      if (p.getIn() == Location.PATH) {
+        path.put(p.getName(), validator.validateParameter(p, request.getPathParameters().get(p.getName())));
+      } else {
+        query.put(p.getName(), validator.validateParameter(p, request.getQuery().get(p.getName())));
       }
     }
     RequestParameter body = validator.validateBody(operation.getRequestBody(), request);
-    return new ValidatedRequestImpl(cookies, headers, path, query, body);
+    return new ValidatedRequestImpl(Map.of(), Map.of(), path, query, body);
   }
 
   private static void proceed(RoutingContext rc, AsyncResult<ValidatedRequest> validated) {

@@ -240,8 +240,9 @@ public final class MemoryTools {
 
   private Future<CallToolResult> store(String ws, ToolArguments a) {
     NewMemory m = new NewMemory(a.requiredString("title", 500), a.requiredString("content", 100_000),
-        a.oneOf("memory_type", MEMORY_TYPES).orElse("general"), a.strings("tags"), a.strings("concepts"),
-        a.strings("files"), a.number("importance", 0.5, 0, 1), a.number("confidence", 0.5, 0, 1));
+        a.oneOf("memory_type", MEMORY_TYPES).orElse("general"), a.strings("tags", 50, 200),
+        a.strings("concepts", 50, 200), a.strings("files", 100, 1000), a.number("importance", 0.5, 0, 1),
+        a.number("confidence", 0.5, 0, 1));
     return memories.store(ws, m).onSuccess(stored -> Addresses.jobsReady(bus, stored.memoryId())).map(stored -> ToolResults.of(
         "Stored " + stored.memoryId() + " (" + stored.memoryType() + "): \"" + stored.title()
             + "\". Found by keywords now, and by meaning once it is embedded (seconds).",
@@ -252,8 +253,8 @@ public final class MemoryTools {
   private Future<CallToolResult> search(String ws, ToolArguments a) {
     String query = a.requiredString("query", 4000);
     boolean content = a.bool("include_content", false);
-    SearchQuery q = new SearchQuery(query, a.oneOfEach("memory_types", MEMORY_TYPES), a.strings("tags"),
-        a.strings("tag_prefixes"), a.strings("files"), a.optionalNumber("min_importance", 0, 1).orElse(null),
+    SearchQuery q = new SearchQuery(query, a.oneOfEach("memory_types", MEMORY_TYPES), a.strings("tags", 50, 200),
+        a.strings("tag_prefixes", 50, 200), a.strings("files", 50, 1000), a.optionalNumber("min_importance", 0, 1).orElse(null),
         a.integer("limit", SearchQuery.DEFAULT_LIMIT, 1, SearchQuery.MAX_LIMIT), true, true, false);
     return search.search(ws, q).map(found -> {
       ToolResults.Listing out = new ToolResults.Listing(searchHeading(query, found));

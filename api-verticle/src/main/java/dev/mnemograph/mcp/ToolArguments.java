@@ -134,6 +134,21 @@ final class ToolArguments {
     return out;
   }
 
+  /** A list of at most {@code maxItems} strings of at most {@code maxLength} characters each; absent is empty. */
+  List<String> strings(String name, int maxItems, int maxLength) {
+    List<String> values = strings(name);
+    if (values.size() > maxItems) {
+      throw new Invalid("'" + name + "' may have at most " + maxItems + " items (got " + values.size() + ").");
+    }
+    for (String v : values) {
+      if (v.length() > maxLength) {
+        throw new Invalid("Each of '" + name + "' must be at most " + maxLength + " characters (got one of "
+            + v.length() + ").");
+      }
+    }
+    return values;
+  }
+
   /** A bad argument: answered to the agent as an error result that says what to change. */
   static final class Invalid extends RuntimeException {
     Invalid(String message) {

@@ -182,12 +182,54 @@ class StoreMemoryApiTest {
   }
 
   @Test
-  void a_narrative_just_under_the_limit_is_stored_whole() {
-    String narrative = "y".repeat(250 * 1024);
+  void a_memory_with_every_list_and_the_narrative_at_its_bound_is_stored_whole() {
+    JsonObject body = atTheBounds();
 
-    JsonObject m = api.store(new JsonObject().put("title", "big").put("narrative", narrative));
+    JsonObject m = api.store(body);
 
-    assertEquals(narrative, m.getString("narrative"));
+    for (String field : List.of("narrative", "tags", "concepts", "source_files")) {
+      assertEquals(body.getValue(field), m.getValue(field), field);
+    }
+  }
+
+  @Test
+  void a_list_or_narrative_past_its_bound_is_a_422_naming_the_field_on_store_and_on_update() {
+    String id = api.store("bounded", "n").getString("memory_id");
+    for (String field : List.of("tags", "concepts", "source_files")) {
+      JsonArray oneTooMany = atTheBounds().getJsonArray(field).copy().add("x");
+      assertValidationError(api.post("/memories/store", atTheBounds().put(field, oneTooMany)), List.of("body", field),
+          "too_long");
+      assertValidationError(api.patch("/memories/" + id, new JsonObject().put(field, oneTooMany)), List.of("body", field),
+          "too_long");
+      JsonArray oneTooLong = new JsonArray().add("x".repeat(field.equals("source_files") ? 1001 : 201));
+      assertValidationError(api.post("/memories/store", atTheBounds().put(field, oneTooLong)),
+          List.of("body", field, 0), "string_too_long");
+      assertValidationError(api.patch("/memories/" + id, new JsonObject().put(field, oneTooLong)),
+          List.of("body", field, 0), "string_too_long");
+    }
+    String narrative = "y".repeat(100_001);
+    assertValidationError(api.post("/memories/store", atTheBounds().put("narrative", narrative)),
+        List.of("body", "narrative"), "string_too_long");
+    assertValidationError(api.patch("/memories/" + id, new JsonObject().put("narrative", narrative)),
+        List.of("body", "narrative"), "string_too_long");
+    assertEquals("n", api.get("/memories/" + id).bodyAsJsonObject().getString("narrative"), "nothing changed");
+  }
+
+  /** Every bound of the contract at once: 50 tags and 50 concepts of 200 characters, 100 files of 1,000. */
+  private static JsonObject atTheBounds() {
+    JsonArray tags = new JsonArray();
+    JsonArray concepts = new JsonArray();
+    JsonArray files = new JsonArray();
+    for (int i = 0; i < 100; i++) {
+      String n = String.format("%03d", i);
+      if (i < 50) {
+        tags.add(n + "t".repeat(197));
+        concepts.add(n + "c".repeat(197));
+      }
+      files.add("src/" + n + "/" + "f".repeat(992));
+    }
+    return new JsonObject().put("title", "t".repeat(500)).put("narrative", "y".repeat(100_000))
+        .put("tags", tags).put("concepts", concepts).put("source_files", files);
   }
 
   static void assertValidationError(HttpResponse<Buffer> res, List<Object> loc, String type) {

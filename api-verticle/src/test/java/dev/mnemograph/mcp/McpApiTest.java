@@ -86,6 +86,8 @@ class McpApiTest {
 
     assertUnauthorized(res);
     assertTrue(res.getHeader("WWW-Authenticate").startsWith("Bearer"));
+    assertTrue(res.bodyAsJsonObject().getString("detail").startsWith("Authentication credentials were not provided"),
+        res.bodyAsString());
   }
 
   @Test
@@ -101,8 +103,11 @@ class McpApiTest {
     NewApiKey revoked = TestService.newWorkspace("mcp-revoked");
     assertEquals(1, new WorkspaceRepository(TestService.get().pool()).revokeKey(revoked.info().keyPrefix()).await());
 
-    assertUnauthorized(post("Bearer " + ApiKeys.newKey(), storeCall()));
-    assertUnauthorized(post("Bearer " + revoked.key(), storeCall()));
+    for (String key : List.of(ApiKeys.newKey(), revoked.key())) {
+      HttpResponse<Buffer> res = post("Bearer " + key, storeCall());
+      assertUnauthorized(res);
+      assertEquals("Invalid or revoked API key.", res.bodyAsJsonObject().getString("detail"));
+    }
     assertUnauthorized(post("Bearer ", storeCall()));
   }
 
@@ -283,6 +288,34 @@ class McpApiTest {
     assertEquals(new JsonArray().add("api/database.py"), stored.getJsonArray("source_files"));
     assertEquals(0.9, stored.getDouble("importance_score"));
     assertEquals(0.95, stored.getDouble("confidence_score"));
+  }
+
+  @Test
+  void memory_store_takes_lists_up_to_the_rest_apis_bounds_and_refuses_one_more() {
+    JsonObject atTheBounds = new JsonObject().put("title", "Bounded").put("content", "c".repeat(100_000))
+        .put("tags", repeated(50, "t".repeat(200))).put("concepts", repeated(50, "c".repeat(200)))
+        .put("files", repeated(100, "f".repeat(1000)));
+    JsonObject stored = callResult("memory_store", atTheBounds);
+    assertFalse(stored.getBoolean("isError"), text(stored));
+
+    for (String field : List.of("tags", "concepts", "files")) {
+      JsonArray oneMore = atTheBounds.getJsonArray(field).copy().add("x");
+      JsonObject tooMany = callResult("memory_store", atTheBounds.copy().put(field, oneMore));
+      assertTrue(tooMany.getBoolean("isError") && text(tooMany).contains(field), text(tooMany));
+      JsonArray tooLong = new JsonArray().add("x".repeat(field.equals("files") ? 1001 : 201));
+      JsonObject longItem = callResult("memory_store", atTheBounds.copy().put(field, tooLong));
+      assertTrue(longItem.getBoolean("isError") && text(longItem).contains(field), text(longItem));
+    }
+    JsonObject longContent = callResult("memory_store", atTheBounds.copy().put("content", "c".repeat(100_001)));
+    assertTrue(longContent.getBoolean("isError") && text(longContent).contains("content"), text(longContent));
+  }
+
+  private static JsonArray repeated(int times, String value) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < times; i++) {
+      out.add(i + value.substring(String.valueOf(i).length()));
+    }
+    return out;
   }
 
   @Test

@@ -25,7 +25,7 @@ public final class TestService {
 
   /** Short leases and retries, so that tests of dead workers and failing jobs finish in seconds. */
   public static final JobSettings JOBS = new JobSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(200),
-      Duration.ofSeconds(1));
+      Duration.ofSeconds(1), 5);
 
   private static Mnemograph service;
   private static WebClient http;

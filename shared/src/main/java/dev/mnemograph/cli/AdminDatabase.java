@@ -4,6 +4,7 @@ import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Database;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 
 import java.util.function.Function;
 
@@ -16,10 +17,14 @@ final class AdminDatabase {
   }
 
   static <T> T run(Function<WorkspaceRepository, T> action) {
+    return withPool(pool -> action.apply(new WorkspaceRepository(pool)));
+  }
+
+  static <T> T withPool(Function<Pool, T> action) {
     AppConfig config = AppConfig.load(System.getenv());
     Vertx vertx = Vertx.vertx();
     try (Database db = Database.open(vertx, config).await()) {
-      return action.apply(new WorkspaceRepository(db.pool()));
+      return action.apply(db.pool());
     } finally {
       vertx.close().await();
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * First start: creates the workspace "default" with a key and keeps the key in
  * {@code <data dir>/default-api-key} (owner-only). Later starts find the same key in that file. Runs before
  * the API listens, so a client that waits for the service to answer can read the file. The key is printed
- * to the console, never to a log.
+ * to the console once, by the start that made it (never to a log); later starts print where it is kept.
  *
  * @param createdWorkspaceId the workspace made by this start, else null
  * @param key the default workspace's key, null when it is unknown (workspaces exist, the file does not hold a
@@ -41,16 +41,20 @@ record DefaultWorkspace(String createdWorkspaceId, String key, Path keyFile) {
   }
 
   void print(PrintStream out, AppConfig config, int port) {
-    if (createdWorkspaceId != null) {
-      out.printf("%nCreated workspace '%s' (%s).%n", NAME, createdWorkspaceId);
-    }
     if (key == null) {
       out.printf("%nWorkspaces exist. Create a key with: java -jar mnemograph-api.jar key create <workspace>%n");
       return;
     }
-    out.printf("API key: %s%n(kept in %s)%n", key, keyFile);
-    out.printf("Try:  curl -H 'Authorization: Token %s' http://%s:%d/api/v1/memories/%n%n",
-        key, config.httpHost(), port);
+    String url = "http://" + config.httpHost() + ":" + port + "/api/v1/memories/";
+    if (createdWorkspaceId != null) {
+      out.printf("%nCreated workspace '%s' (%s).%nAPI key: %s%n(kept in %s; later starts do not print it)%n",
+          NAME, createdWorkspaceId, key, keyFile);
+      out.printf("Try:  curl -H 'Authorization: Token %s' %s%n%n", key, url);
+    } else {
+      // stdout is the log under a service manager: the key went there once, when it was made
+      out.printf("%nThe API key of workspace '%s' is in %s.%n", NAME, keyFile);
+      out.printf("Try:  curl -H \"Authorization: Token $(cat %s)\" %s%n%n", keyFile, url);
+    }
   }
 
   private static String read(Path file) {

@@ -42,6 +42,7 @@ public record AppConfig(
     int exactScanMaxRows,
     Duration queryEmbeddingTimeout,
     Duration jobPollInterval,
+    Duration jobRetention,
     Duration graphAnalysisDelay,
     Duration graphAnalysisMaxWait,
     Duration graphAnalysisInterval,
@@ -69,6 +70,7 @@ public record AppConfig(
   public static final String EXACT_SCAN_MAX_ROWS = "search.exact-scan-max-rows";
   public static final String QUERY_EMBEDDING_TIMEOUT_MS = "search.query-embedding-timeout-ms";
   public static final String JOB_POLL_INTERVAL_MS = "jobs.poll-interval-ms";
+  public static final String JOB_RETENTION_DAYS = "jobs.retention-days";
   public static final String GRAPH_ANALYSIS_DELAY_MS = "graph.analysis-delay-ms";
   public static final String GRAPH_ANALYSIS_MAX_WAIT_MS = "graph.analysis-max-wait-ms";
   public static final String GRAPH_ANALYSIS_INTERVAL_MINUTES = "graph.analysis-interval-minutes";
@@ -106,6 +108,8 @@ public record AppConfig(
       // a query embeds in ~5 ms; past this, search answers by keywords rather than wait
       .put(QUERY_EMBEDDING_TIMEOUT_MS, 1_000)
       .put(JOB_POLL_INTERVAL_MS, 2_000)
+      // done jobs are kept this long (to see what ran), then deleted by the workers' sweep; failed ones stay
+      .put(JOB_RETENTION_DAYS, 7)
       // a workspace's graph is analysed once it has been quiet this long, or this long after a change at the
       // latest even if it keeps changing, and again after the interval in any case (recency fades importance)
       .put(GRAPH_ANALYSIS_DELAY_MS, 10_000)
@@ -126,6 +130,7 @@ public record AppConfig(
     requireRange(CLUSTER_PORT, clusterPort, 1, 65_535);
     requireRange(DATABASE_POOL_SIZE, databasePoolSize, 1, 1_000);
     requireRange(RETENTION_DAYS, retentionDays, 1, 36_500);
+    requireRange(JOB_RETENTION_DAYS, (int) jobRetention.toDays(), 1, 3_650);
     requireRange(EMBEDDING_THREADS, embeddingThreads, 1, 256);
     requireRange(EMBEDDING_BATCH_SIZE, embeddingBatchSize, 1, 1_024);
     requireRange(MAX_SIMILAR_NEIGHBOURS, maxSimilarNeighbours, 0, 1_000);
@@ -205,6 +210,7 @@ public record AppConfig(
         integer(c, EXACT_SCAN_MAX_ROWS),
         Duration.ofMillis(integer(c, QUERY_EMBEDDING_TIMEOUT_MS)),
         Duration.ofMillis(integer(c, JOB_POLL_INTERVAL_MS)),
+        Duration.ofDays(integer(c, JOB_RETENTION_DAYS)),
         Duration.ofMillis(integer(c, GRAPH_ANALYSIS_DELAY_MS)),
         Duration.ofMillis(integer(c, GRAPH_ANALYSIS_MAX_WAIT_MS)),
         Duration.ofMinutes(integer(c, GRAPH_ANALYSIS_INTERVAL_MINUTES)),

@@ -13,6 +13,10 @@ import java.util.List;
  * Durable jobs in PostgreSQL (the {@code job} table). Enqueued in the same transaction as the write that
  * causes them; claimed with {@code FOR UPDATE SKIP LOCKED} under a lease, so that concurrent workers never
  * take the same job and a job whose worker died is claimed again once its lease runs out.
+ *
+ * <p>{@code attempts} counts the runs that failed; a run that ended without a result (its worker was killed
+ * or stopped) is not a failure and is counted in {@code interruptions}, with a bound of its own, so that
+ * restarts never park a healthy job while a job that kills every worker that runs it is still parked.
  */
 public final class JobQueue {
   private static final String ENQUEUE = """
@@ -29,13 +33,14 @@ public final class JobQueue {
       SELECT workspace_id, $1, memory_id FROM unnest($2::text[], $3::text[]) AS t(workspace_id, memory_id)
       ON CONFLICT (kind, memory_id) WHERE status = 'pending' DO NOTHING""";
 
+  /** A running job found past its lease was interrupted: counted, and taken again below the bound. */
   private static final String CLAIM = """
-      UPDATE job SET status = 'running', attempts = attempts + 1, locked_by = $1,
-                     lease_until = now() + make_interval(secs => $4)
+      UPDATE job SET status = 'running', locked_by = $1, lease_until = now() + make_interval(secs => $4),
+                     interruptions = interruptions + CASE WHEN status = 'running' THEN 1 ELSE 0 END
       WHERE job_id IN (SELECT job_id FROM job
                        WHERE kind = $2
                          AND ((status = 'pending' AND run_at <= now())
-                              OR (status = 'running' AND lease_until < now() AND attempts < $5))
+                              OR (status = 'running' AND lease_until < now() AND interruptions + 1 < $5))
                        ORDER BY job_id
                        LIMIT $3
                        FOR UPDATE SKIP LOCKED)
@@ -52,35 +57,64 @@ public final class JobQueue {
       UPDATE job SET status = 'done', finished_at = now(), locked_by = NULL, lease_until = NULL, last_error = NULL
       WHERE locked_by = $1 AND job_id = ANY($2)""";
 
+  private static final String SUPERSEDED = """
+      EXISTS (SELECT 1 FROM job p WHERE p.kind = job.kind AND p.memory_id = job.memory_id AND p.status = 'pending')""";
+
   /**
-   * A failed attempt: parked as 'failed' after the last attempt; otherwise pending again after an
-   * exponential backoff, unless a newer pending job for the same memory already supersedes it.
+   * A failed attempt, counted: parked as 'failed' at the last one; otherwise pending again after an
+   * exponential backoff, unless a newer pending job for the same memory already supersedes it (then done).
    */
   private static final String FAIL = """
       UPDATE job SET
-        status = CASE WHEN attempts >= $3 THEN 'failed'
-                      WHEN EXISTS (SELECT 1 FROM job p WHERE p.kind = job.kind AND p.memory_id = job.memory_id
-                                                         AND p.status = 'pending') THEN 'done'
-                      ELSE 'pending' END,
-        run_at = now() + make_interval(secs => least($5, $4 * power(2, attempts - 1))),
-        finished_at = CASE WHEN attempts >= $3 THEN now() END,
+        attempts = attempts + 1,
+        status = CASE WHEN attempts + 1 >= $3 THEN 'failed' WHEN %1$s THEN 'done' ELSE 'pending' END,
+        run_at = now() + make_interval(secs => least($5, $4 * power(2, attempts))),
+        finished_at = CASE WHEN attempts + 1 >= $3 OR %1$s THEN now() END,
         last_error = $6, locked_by = NULL, lease_until = NULL
       WHERE job_id = $1 AND locked_by = $2
-      RETURNING status""";
+      RETURNING status""".formatted(SUPERSEDED);
 
-  /** Jobs whose worker died on every attempt: parked rather than claimed forever. */
+  /** Jobs whose workers died on every run up to the bound: parked rather than claimed forever. */
   private static final String PARK_ABANDONED = """
-      UPDATE job SET status = 'failed', finished_at = now(), locked_by = NULL, lease_until = NULL,
-                     last_error = coalesce(last_error, 'worker lost its lease on every attempt')
-      WHERE status = 'running' AND lease_until < now() AND attempts >= $1""";
+      UPDATE job SET status = 'failed', interruptions = interruptions + 1, finished_at = now(), locked_by = NULL,
+                     lease_until = NULL,
+                     last_error = coalesce(last_error, 'interrupted on every run (its worker died or lost the lease)')
+      WHERE status = 'running' AND lease_until < now() AND interruptions + 1 >= $1""";
 
-  /** A stopping worker's claims that did not finish: pending again at once, the attempt not counted. */
+  /** A stopping worker's claims that did not finish: pending again at once, nothing counted. */
   private static final String RELEASE = """
-      UPDATE job SET status = 'pending', attempts = greatest(0, attempts - 1), locked_by = NULL, lease_until = NULL
+      UPDATE job SET status = 'pending', locked_by = NULL, lease_until = NULL
       WHERE locked_by = $1 AND status = 'running'""";
 
+  /** Done jobs are kept for the retention, then forgotten; failed ones stay until retried. */
   private static final String PURGE_DONE =
-      "DELETE FROM job WHERE status = 'done' AND finished_at < now() - make_interval(hours => $1)";
+      "DELETE FROM job WHERE status = 'done' AND finished_at < now() - make_interval(secs => $1)";
+
+  private static final String LIST = """
+      SELECT j.job_id, j.workspace_id, w.name, j.kind, j.memory_id, j.status, j.attempts, j.interruptions,
+             j.created_at, j.finished_at, j.last_error
+      FROM job j JOIN workspace w USING (workspace_id)
+      WHERE (CASE WHEN $1 THEN j.status = 'failed' ELSE j.status IN ('pending', 'running', 'failed') END)
+        AND ($2::text IS NULL OR j.workspace_id = $2 OR w.name = $2)
+      ORDER BY j.job_id
+      LIMIT $3""";
+
+  /**
+   * Failed jobs (one, or all) pending again from scratch. Of several failed jobs of one memory and kind only
+   * the newest runs again, and none does when a pending one already covers it: those are marked done.
+   */
+  private static final String RETRY = """
+      WITH chosen AS (
+        SELECT f.job_id,
+               row_number() OVER (PARTITION BY f.kind, f.memory_id ORDER BY f.job_id DESC) = 1
+                 AND NOT EXISTS (SELECT 1 FROM job p WHERE p.kind = f.kind AND p.memory_id = f.memory_id
+                                                      AND p.status = 'pending') AS runs
+        FROM job f WHERE f.status = 'failed' AND ($1::bigint IS NULL OR f.job_id = $1))
+      UPDATE job SET status = CASE WHEN c.runs THEN 'pending' ELSE 'done' END,
+                     attempts = 0, interruptions = 0, run_at = now(),
+                     finished_at = CASE WHEN c.runs THEN NULL ELSE now() END
+      FROM chosen c WHERE job.job_id = c.job_id
+      RETURNING job.status""";
 
   private final Pool pool;
   private final JobSettings settings;
@@ -118,7 +152,7 @@ public final class JobQueue {
 
   public Future<List<Job>> claim(String workerId, JobKind kind, int limit) {
     return pool.preparedQuery(CLAIM).mapping(Job::of)
-        .execute(Tuple.of(workerId, kind.dbName(), limit, seconds(settings.lease()), settings.maxAttempts()))
+        .execute(Tuple.of(workerId, kind.dbName(), limit, seconds(settings.lease()), settings.maxInterruptions()))
         .map(rows -> {
           List<Job> out = new ArrayList<>(rows.size());
           rows.forEach(out::add);
@@ -161,10 +195,42 @@ public final class JobQueue {
     return pool.preparedQuery(RELEASE).execute(Tuple.of(workerId)).map(r -> r.rowCount());
   }
 
-  /** Housekeeping: park jobs abandoned on every attempt, forget finished ones after a day. */
-  public Future<Integer> sweep() {
-    return pool.preparedQuery(PARK_ABANDONED).execute(Tuple.of(settings.maxAttempts()))
-        .compose(parked -> pool.preparedQuery(PURGE_DONE).execute(Tuple.of(24)).map(parked.rowCount()));
+  /**
+   * Housekeeping: park jobs interrupted on every run up to the bound, forget done ones older than
+   * {@code retention}. Answers how many were parked.
+   */
+  public Future<Integer> sweep(Duration retention) {
+    return pool.preparedQuery(PARK_ABANDONED).execute(Tuple.of(settings.maxInterruptions()))
+        .compose(parked -> pool.preparedQuery(PURGE_DONE).execute(Tuple.of(seconds(retention)))
+            .map(parked.rowCount()));
+  }
+
+  /** Open and failed jobs (or failed only), oldest first, of one workspace (id or name) or all. */
+  public Future<List<JobInfo>> list(boolean failedOnly, String workspace, int limit) {
+    return pool.preparedQuery(LIST).mapping(JobInfo::of).execute(Tuple.of(failedOnly, workspace, limit))
+        .map(rows -> {
+          List<JobInfo> out = new ArrayList<>(rows.size());
+          rows.forEach(out::add);
+          return out;
+        });
+  }
+
+  /**
+   * Runs failed jobs again from scratch: the one with the id, or every failed job when {@code jobId} is null.
+   * Answers how many are pending again and how many were superseded by a newer job of the same memory.
+   */
+  public Future<RetryResult> retry(Long jobId) {
+    return pool.preparedQuery(RETRY).execute(Tuple.of(jobId)).map(rows -> {
+      int pending = 0;
+      for (var row : rows) {
+        pending += "pending".equals(row.getString(0)) ? 1 : 0;
+      }
+      return new RetryResult(pending, rows.rowCount() - pending);
+    });
+  }
+
+  /** @param retried pending again; @param superseded marked done, a newer job of the same memory covering it */
+  public record RetryResult(int retried, int superseded) {
   }
 
   private static double seconds(Duration d) {

@@ -4,11 +4,15 @@ import java.time.Duration;
 
 /**
  * @param lease       how long a claimed job belongs to its worker; after that another worker may take it
- * @param maxAttempts attempts before a job is parked as failed
- * @param retryBase   backoff after the first failure, doubled after each further one
- * @param retryMax    the longest backoff
+ * @param maxAttempts       failed runs before a job is parked as failed
+ * @param retryBase         backoff after the first failure, doubled after each further one
+ * @param retryMax          the longest backoff
+ * @param maxInterruptions  runs that ended without a result (the worker died, its lease ran out) before a job is
+ *                          parked as failed: generous, since a restart is not the job's fault, but bounded, since
+ *                          a job that kills its worker would otherwise be taken again for ever
  */
-public record JobSettings(Duration lease, int maxAttempts, Duration retryBase, Duration retryMax) {
+public record JobSettings(Duration lease, int maxAttempts, Duration retryBase, Duration retryMax,
+                          int maxInterruptions) {
   public static final JobSettings DEFAULT =
-      new JobSettings(Duration.ofMinutes(2), 5, Duration.ofSeconds(2), Duration.ofMinutes(10));
+      new JobSettings(Duration.ofMinutes(2), 5, Duration.ofSeconds(2), Duration.ofMinutes(10), 20);
 }

@@ -19,15 +19,25 @@ import java.util.List;
 public final class EmbeddingRepository {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingRepository.class);
 
-  private static final String TEXTS = """
-      SELECT m.workspace_id, m.memory_id, m.title, m.narrative, m.concepts, m.tags
-      FROM memory m JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, memory_id)
-        ON m.workspace_id = k.workspace_id AND m.memory_id = k.memory_id""";
+  /** A digest of the parts of a memory its embedding is made from (see {@link MemoryText}). */
+  private static final String TEXT_HASH = "md5(row(title, narrative, concepts, tags)::text)";
 
+  private static final String TEXTS = """
+      SELECT m.workspace_id, m.memory_id, m.title, m.narrative, m.concepts, m.tags, %s
+      FROM memory m JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, memory_id)
+        ON m.workspace_id = k.workspace_id AND m.memory_id = k.memory_id""".formatted(TEXT_HASH);
+
+  /**
+   * Only while the memory still has the text the vector was computed from: two embed jobs of one memory can
+   * run at once (two workers, a lease reclaim, two lanes), and the one that read the older text may commit
+   * last. Its write is then a no-op; the edit that changed the text queued the job that embeds the new one.
+   */
   private static final String STORE = """
       INSERT INTO memory_embedding (workspace_id, memory_id, embedding, model)
-      SELECT workspace_id, memory_id, $3::vector, $4 FROM memory WHERE workspace_id = $1 AND memory_id = $2
-      ON CONFLICT (workspace_id, memory_id) DO UPDATE SET embedding = EXCLUDED.embedding, model = EXCLUDED.model""";
+      SELECT workspace_id, memory_id, $3::vector, $4 FROM memory
+      WHERE workspace_id = $1 AND memory_id = $2 AND %s = $5
+      ON CONFLICT (workspace_id, memory_id) DO UPDATE SET embedding = EXCLUDED.embedding, model = EXCLUDED.model"""
+      .formatted(TEXT_HASH);
 
   private static final String COLUMN_DIMENSION = """
       SELECT atttypmod FROM pg_attribute WHERE attrelid = 'memory_embedding'::regclass AND attname = 'embedding'""";
@@ -62,19 +72,23 @@ public final class EmbeddingRepository {
         .map(rows -> {
           List<MemoryText> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(new MemoryText(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
-              Arrays.asList(r.getArrayOfStrings(4)), Arrays.asList(r.getArrayOfStrings(5)))));
+              Arrays.asList(r.getArrayOfStrings(4)), Arrays.asList(r.getArrayOfStrings(5)), r.getString(6))));
           return out;
         });
   }
 
-  /** Stores vectors (pgvector text form) for the memories, in the caller's transaction. */
+  /**
+   * Stores vectors (pgvector text form) for the memories, in the caller's transaction; a memory whose text
+   * changed since {@link #texts} read it keeps what it has (see {@link #STORE}).
+   */
   public static Future<Void> store(SqlClient conn, List<MemoryText> memories, List<String> vectors, String model) {
     if (memories.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Tuple> rows = new ArrayList<>(memories.size());
     for (int i = 0; i < memories.size(); i++) {
-      rows.add(Tuple.of(memories.get(i).workspaceId(), memories.get(i).memoryId(), vectors.get(i), model));
+      MemoryText m = memories.get(i);
+      rows.add(Tuple.of(m.workspaceId(), m.memoryId(), vectors.get(i), model, m.textHash()));
     }
     return conn.preparedQuery(STORE).executeBatch(rows).mapEmpty();
   }

@@ -22,6 +22,7 @@ class AppConfigTest {
     assertEquals("127.0.0.1", c.httpHost());
     assertTrue(c.embeddedDatabase());
     assertEquals(90, c.retentionDays());
+    assertEquals(java.time.Duration.ofDays(7), c.jobRetention());
     assertTrue(c.dataDir().endsWith("data"));
   }
 

@@ -72,6 +72,34 @@ class EmbeddingRepositoryTest {
         .getString(0));
   }
 
+  /**
+   * Two embed jobs of one memory at once: the one that read the text before an edit commits after the one
+   * that read the edited text. The stored vector is the edited text's, whichever commits last.
+   */
+  @Test
+  void a_vector_of_an_older_text_never_overwrites_the_current_texts_vector() {
+    EmbeddingRepository embeddings = new EmbeddingRepository(pool);
+    String ws = new WorkspaceRepository(pool).createWorkspace("stale-embedding", "k").await().workspace().workspaceId();
+    NewMemory m = new NewMemory("Pool size", "Eight connections.", "general", List.of("db"), List.of(), List.of(),
+        0.5, 0.5);
+    String id = pool.withTransaction(conn -> new MemoryRepository(pool, 90).insert(conn, ws, m)).await().memoryId();
+    List<MemoryText> before = embeddings.texts(List.of(ws), List.of(id)).await();
+    pool.preparedQuery("UPDATE memory SET narrative = 'Sixteen connections.' WHERE memory_id = $1")
+        .execute(Tuple.of(id)).await();
+    List<MemoryText> after = embeddings.texts(List.of(ws), List.of(id)).await();
+
+    pool.withTransaction(conn -> EmbeddingRepository.store(conn, after, List.of(vector(2)), "model-a")).await();
+    pool.withTransaction(conn -> EmbeddingRepository.store(conn, before, List.of(vector(1)), "model-a")).await();
+
+    assertTrue(pool.preparedQuery("SELECT embedding = $2::vector FROM memory_embedding WHERE memory_id = $1")
+        .execute(Tuple.of(id, vector(2))).await().iterator().next().getBoolean(0), "the edited text's vector");
+    String other = pool.withTransaction(conn -> new MemoryRepository(pool, 90).insert(conn, ws, m)).await().memoryId();
+    List<MemoryText> stale = embeddings.texts(List.of(ws), List.of(other)).await();
+    pool.preparedQuery("UPDATE memory SET tags = '{db,pool}' WHERE memory_id = $1").execute(Tuple.of(other)).await();
+    pool.withTransaction(conn -> EmbeddingRepository.store(conn, stale, List.of(vector(1)), "model-a")).await();
+    assertNull(row(other).getString("embedding"), "an older text's vector is not stored even when there is none");
+  }
+
   @Test
   void a_model_of_another_dimension_is_refused_with_a_clear_error() {
     Throwable e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,

@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * Embeds the current text of a batch of memories on the embedding worker pool, stores the vectors and
- * queues relationship discovery for each, all in one transaction. A memory deleted since is skipped;
- * a memory edited since has a newer pending job that will embed it again.
+ * queues relationship discovery for each, all in one transaction. A memory deleted since is skipped; a
+ * memory whose text changed since it was read keeps its vector (an older text's never overwrites a newer
+ * one's), and the edit's own pending job embeds the new text.
  */
 public final class EmbedJobHandler implements JobHandler {
   private final Pool pool;

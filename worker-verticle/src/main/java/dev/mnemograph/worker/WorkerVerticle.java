@@ -116,10 +116,10 @@ public final class WorkerVerticle extends VerticleBase {
               .onFailure(e -> LOG.debug("Queue sample failed: {}", e.toString())));
           vertx.setPeriodic(1, WorkerMetrics.WORKSPACE_INTERVAL.toMillis(), id -> workerMetrics.sampleWorkspaces(pool)
               .onFailure(e -> LOG.debug("Workspace sample failed: {}", e.toString())));
-          vertx.setPeriodic(60_000, id -> queue.sweep()
+          vertx.setPeriodic(60_000, id -> queue.sweep(config.jobRetention())
               .onSuccess(parked -> {
                 if (parked > 0) {
-                  LOG.warn("Parked {} job(s) whose workers died on every attempt", parked);
+                  LOG.warn("Parked {} job(s) interrupted on every run (their workers died)", parked);
                 }
               })
               .onFailure(e -> LOG.warn("Job sweep failed: {}", e.toString())));

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobWorkerTest {
   private static final JobSettings SETTINGS =
-      new JobSettings(Duration.ofSeconds(1), 3, Duration.ofMillis(50), Duration.ofMillis(200));
+      new JobSettings(Duration.ofSeconds(1), 3, Duration.ofMillis(50), Duration.ofMillis(200), 4);
 
   private TestDatabase db;
   private Pool pool;
@@ -69,6 +69,17 @@ class JobWorkerTest {
   private Row job(String memoryId) {
     return pool.preparedQuery("SELECT status, attempts, last_error, locked_by, lease_until FROM job WHERE memory_id = $1")
         .execute(Tuple.of(memoryId)).await().iterator().next();
+  }
+
+  private int interruptions(String memoryId) {
+    return pool.preparedQuery("SELECT interruptions FROM job WHERE memory_id = $1").execute(Tuple.of(memoryId)).await()
+        .iterator().next().getInteger(0);
+  }
+
+  /** As if the worker holding the job had been killed that long ago: its lease has run out. */
+  private void leaseRunsOut(String memoryId) {
+    pool.preparedQuery("UPDATE job SET lease_until = now() - interval '1 second' WHERE memory_id = $1 AND status = 'running'")
+        .execute(Tuple.of(memoryId)).await();
   }
 
   /** Wakes the worker on its own event loop until the condition holds (the service polls the same way). */
@@ -162,7 +173,7 @@ class JobWorkerTest {
 
     assertEquals("done", job(good1).getString("status"));
     assertEquals("done", job(good2).getString("status"));
-    assertEquals(1, job(good1).getInteger("attempts"), "done on the first attempt, one by one after the batch failed");
+    assertEquals(0, job(good1).getInteger("attempts"), "done without a failed attempt, one by one after the batch failed");
   }
 
   @Test
@@ -208,7 +219,8 @@ class JobWorkerTest {
     runUntil(survivor, v -> "done".equals(job(memoryId).getString("status")));
 
     assertEquals(Set.of(taken.get(0).jobId()), ranBySurvivor);
-    assertEquals(2, job(memoryId).getInteger("attempts"));
+    assertEquals(0, job(memoryId).getInteger("attempts"), "an interrupted run is not a failed attempt");
+    assertEquals(1, interruptions(memoryId));
     assertEquals("done", job(memoryId).getString("status"));
     complete(taken, "worker-that-dies").await();
     assertEquals("done", job(memoryId).getString("status"), "the dead worker's late completion changes nothing");
@@ -264,5 +276,86 @@ class JobWorkerTest {
     assertEquals(6, claims.get(0).size() + claims.get(1).size());
     Set<Long> ids = ConcurrentHashMap.newKeySet();
     claims.forEach(c -> c.forEach(j -> assertTrue(ids.add(j.jobId()), "claimed twice: " + j)));
+  }
+
+  @Test
+  void interrupted_runs_are_not_failed_attempts_and_only_their_own_bound_parks_a_job() {
+    String memoryId = enqueueForNewMemory();
+    for (int run = 1; run <= SETTINGS.maxInterruptions(); run++) {
+      assertEquals(1, queue.claim("worker-killed-" + run, JobKind.EMBED, 10).await().size(), "run " + run);
+      leaseRunsOut(memoryId);
+      if (run < SETTINGS.maxInterruptions()) {
+        assertEquals(0, queue.sweep(Duration.ofDays(7)).await(), "not parked after " + run + " interruptions");
+      }
+    }
+    assertEquals(0, job(memoryId).getInteger("attempts"), "more interruptions than maxAttempts, no failed attempt");
+
+    assertEquals(List.of(), queue.claim("another", JobKind.EMBED, 10).await(), "not taken past the bound");
+    assertEquals(1, queue.sweep(Duration.ofDays(7)).await(), "parked at the bound");
+
+    Row parked = job(memoryId);
+    assertEquals("failed", parked.getString("status"));
+    assertEquals(SETTINGS.maxInterruptions(), interruptions(memoryId));
+    assertTrue(parked.getString("last_error").contains("interrupted"), parked.getString("last_error"));
+  }
+
+  @Test
+  void a_superseded_job_is_done_with_a_finish_time_and_done_jobs_are_purged_after_the_retention() {
+    String memoryId = enqueueForNewMemory();
+    Job running = queue.claim("w", JobKind.EMBED, 10).await().get(0);
+    pool.withTransaction(conn -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, memoryId)).await();   // an edit
+
+    assertEquals("done", queue.fail(running, "w", "boom").await(), "superseded by the edit's pending job");
+    assertEquals(1L, count("SELECT count(*) FROM job WHERE status = 'done' AND finished_at IS NOT NULL"));
+    assertEquals(1, running.attempts() + 1, "the failed run is counted");
+
+    String failed = enqueueForNewMemory();
+    pool.preparedQuery("UPDATE job SET status = 'failed', finished_at = now() - interval '30 days' WHERE memory_id = $1")
+        .execute(Tuple.of(failed)).await();
+    queue.sweep(Duration.ofDays(7)).await();
+    assertEquals(1L, count("SELECT count(*) FROM job WHERE status = 'done'"), "kept for the retention");
+
+    pool.query("UPDATE job SET finished_at = now() - interval '8 days' WHERE status = 'done'").execute().await();
+    queue.sweep(Duration.ofDays(7)).await();
+    assertEquals(0L, count("SELECT count(*) FROM job WHERE status = 'done'"), "purged after it");
+    assertEquals("failed", job(failed).getString("status"), "failed jobs stay until retried");
+    assertEquals("pending", job(memoryId).getString("status"));
+  }
+
+  @Test
+  void failed_jobs_are_listed_and_retried_from_scratch_once_per_memory() {
+    String one = enqueueForNewMemory();
+    String two = enqueueForNewMemory();
+    String covered = enqueueForNewMemory();
+    pool.query("UPDATE job SET status = 'failed', attempts = 3, finished_at = now(), last_error = 'the model broke'")
+        .execute().await();
+    pool.withTransaction(conn -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, two)).await();
+    pool.query("UPDATE job SET status = 'failed', attempts = 3, finished_at = now() WHERE status = 'pending'")
+        .execute().await();   // two failed jobs of memory `two`
+    pool.withTransaction(conn -> JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, covered)).await();
+    long oneId = pool.preparedQuery("SELECT job_id FROM job WHERE memory_id = $1").execute(Tuple.of(one)).await()
+        .iterator().next().getLong(0);
+
+    List<JobInfo> failedJobs = queue.list(true, null, 100).await();
+    assertEquals(4, failedJobs.size());
+    assertTrue(failedJobs.stream().allMatch(j -> j.status().equals("failed") && j.attempts() == 3));
+    assertEquals("the model broke", failedJobs.get(0).lastError());
+    assertEquals(5, queue.list(false, "jobs", 100).await().size(), "by workspace name, with the pending one");
+    assertEquals(5, queue.list(false, workspaceId, 100).await().size(), "or id");
+    assertEquals(0, queue.list(false, "no-such-workspace", 100).await().size());
+
+    assertEquals(new JobQueue.RetryResult(1, 0), queue.retry(oneId).await());
+    assertEquals("pending", job(one).getString("status"));
+    assertEquals(0, job(one).getInteger("attempts"));
+    assertEquals(new JobQueue.RetryResult(0, 0), queue.retry(oneId).await(), "only a failed job is retried");
+
+    assertEquals(new JobQueue.RetryResult(1, 2), queue.retry(null).await(),
+        "of memory two's failed jobs the newest runs again; covered's pending job covers its failed one");
+    assertEquals(0, queue.list(true, null, 100).await().size());
+    assertEquals(3L, count("SELECT count(*) FROM job WHERE status = 'pending'"));
+  }
+
+  private long count(String sql) {
+    return pool.query(sql).execute().await().iterator().next().getLong(0);
   }
 }
