@@ -46,12 +46,14 @@ public final class WorkspaceGraph {
       RETURNING g.workspace_id, g.last_run_started_at""";
 
   /**
-   * $1 workspace, $2 worker, $3 the run's start (changes after it stay pending), $4 ms, $5 nodes, $6 edges,
-   * $7 communities, $8 error or null.
+   * $1 workspace, $2 worker, $3 the run's start (changes after it stay pending, pending since that start at
+   * the earliest: the longest wait counts again from there, or a workspace that keeps changing would be
+   * analysed back to back), $4 ms, $5 nodes, $6 edges, $7 communities, $8 error or null.
    */
   private static final String FINISH = """
       UPDATE workspace_graph SET running_by = NULL, lease_until = NULL,
-        pending_since = CASE WHEN $8::text IS NULL AND changed_at < $3 THEN NULL ELSE pending_since END,
+        pending_since = CASE WHEN $8::text IS NOT NULL THEN pending_since WHEN changed_at < $3 THEN NULL
+                             ELSE greatest(pending_since, $3) END,
         last_run_finished_at = now(), last_run_ms = $4, last_run_nodes = $5, last_run_edges = $6,
         last_run_communities = $7, last_error = $8
       WHERE workspace_id = $1 AND running_by = $2""";
