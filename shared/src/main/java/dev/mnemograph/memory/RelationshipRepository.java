@@ -106,9 +106,10 @@ public final class RelationshipRepository {
    * Offers chosen memories to choosers that keep their own choices: a pair (offer) is taken when the
    * chooser has fewer than $k choices by the method or the offer beats its worst (score, then title and id
    * of the chosen). Each chooser's count and worst choice are read once, however many offers it gets (on
-   * the exact path a changed memory is offered to every memory above the threshold: reading them per offer
-   * cost a second per batch of 16 in a workspace of 2,000). %1$s the offers (workspace_id, chooser, chosen,
-   * score); %2$s type; %3$s method; %4$s the parameter holding k. Answers the choosers that took something.
+   * the exact path a changed memory is offered to every memory above the threshold). This statement is still
+   * most of discovery's time in a workspace of 2,000 (BENCHMARKS.md): the offers should be filtered before
+   * they get here. %1$s the offers (workspace_id, chooser, chosen, score); %2$s type; %3$s method; %4$s the
+   * parameter holding k. Answers the choosers that took something.
    */
   private static final String OFFER = """
       WITH offer AS (%1$s),
