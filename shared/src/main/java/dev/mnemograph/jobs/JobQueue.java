@@ -57,8 +57,11 @@ public final class JobQueue {
       UPDATE job SET status = 'done', finished_at = now(), locked_by = NULL, lease_until = NULL, last_error = NULL
       WHERE locked_by = $1 AND job_id = ANY($2)""";
 
-  private static final String SUPERSEDED = """
-      EXISTS (SELECT 1 FROM job p WHERE p.kind = job.kind AND p.memory_id = job.memory_id AND p.status = 'pending')""";
+  /** Whether a pending job of the same kind and memory covers the job {@code alias} names. */
+  private static String superseded(String alias) {
+    return "EXISTS (SELECT 1 FROM job p WHERE p.kind = %1$s.kind AND p.memory_id = %1$s.memory_id AND p.status = 'pending')"
+        .formatted(alias);
+  }
 
   /**
    * A failed attempt, counted: parked as 'failed' at the last one; otherwise pending again after an
@@ -72,7 +75,7 @@ public final class JobQueue {
         finished_at = CASE WHEN attempts + 1 >= $3 OR %1$s THEN now() END,
         last_error = $6, locked_by = NULL, lease_until = NULL
       WHERE job_id = $1 AND locked_by = $2
-      RETURNING status""".formatted(SUPERSEDED);
+      RETURNING status""".formatted(superseded("job"));
 
   /** Jobs whose workers died on every run up to the bound: parked rather than claimed forever. */
   private static final String PARK_ABANDONED = """
@@ -107,14 +110,13 @@ public final class JobQueue {
       WITH chosen AS (
         SELECT f.job_id,
                row_number() OVER (PARTITION BY f.kind, f.memory_id ORDER BY f.job_id DESC) = 1
-                 AND NOT EXISTS (SELECT 1 FROM job p WHERE p.kind = f.kind AND p.memory_id = f.memory_id
-                                                      AND p.status = 'pending') AS runs
+                 AND NOT %s AS runs
         FROM job f WHERE f.status = 'failed' AND ($1::bigint IS NULL OR f.job_id = $1))
       UPDATE job SET status = CASE WHEN c.runs THEN 'pending' ELSE 'done' END,
                      attempts = 0, interruptions = 0, run_at = now(),
                      finished_at = CASE WHEN c.runs THEN NULL ELSE now() END
       FROM chosen c WHERE job.job_id = c.job_id
-      RETURNING job.status""";
+      RETURNING job.status""".formatted(superseded("f"));
 
   private final Pool pool;
   private final JobSettings settings;

@@ -3,7 +3,7 @@ package dev.mnemograph.jobs;
 import java.time.Duration;
 
 /**
- * @param lease       how long a claimed job belongs to its worker; after that another worker may take it
+ * @param lease             how long a claimed job belongs to its worker; after that another worker may take it
  * @param maxAttempts       failed runs before a job is parked as failed
  * @param retryBase         backoff after the first failure, doubled after each further one
  * @param retryMax          the longest backoff
