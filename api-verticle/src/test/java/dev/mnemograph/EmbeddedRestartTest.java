@@ -1,12 +1,12 @@
 package dev.mnemograph;
 
+import dev.mnemograph.support.NodeProcess;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +32,7 @@ class EmbeddedRestartTest {
 
   @Test
   void a_killed_service_starts_again_with_its_data_and_key() throws Exception {
-    int port = freePort();
+    int port = NodeProcess.freePort();
     StringBuilder firstOutput = new StringBuilder();
     Process first = start(port, firstOutput);
     String key = Files.readString(dataDir.resolve("default-api-key")).trim();
@@ -128,11 +128,5 @@ class EmbeddedRestartTest {
       throws IOException, InterruptedException {
     return http.send(request.uri(URI.create("http://127.0.0.1:" + port + path))
         .header("Authorization", "Token " + key).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.mnemograph.benchmark;
 
 import dev.mnemograph.benchmark.LoadClient.Call;
 import dev.mnemograph.benchmark.LoadClient.Stats;
+import dev.mnemograph.support.NodeProcess;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,8 +130,8 @@ class RequestPathBenchmark {
     Pool admin = null;
     List<Process> nodes = new ArrayList<>();
     try {
-      int apiPort = freePort();
-      int opsPort = freePort();
+      int apiPort = NodeProcess.freePort();
+      int opsPort = NodeProcess.freePort();
       Map<String, String> env = new LinkedHashMap<>();
       env.put("MNEMOGRAPH_HTTP_PORT", String.valueOf(apiPort));
       env.put("MNEMOGRAPH_OPS_PORT", String.valueOf(opsPort));
@@ -145,8 +145,8 @@ class RequestPathBenchmark {
         env.put("MNEMOGRAPH_DATABASE_URL", benchUrl);
       }
       if (separate) {
-        int hzApi = freePort();
-        int hzWorker = freePort();
+        int hzApi = NodeProcess.freePort();
+        int hzWorker = NodeProcess.freePort();
         env.put("MNEMOGRAPH_CLUSTER_MEMBERS", "127.0.0.1:" + hzApi + ",127.0.0.1:" + hzWorker);
         env.put("MNEMOGRAPH_CLUSTER_NAME", "bench-" + UUID.randomUUID());
         Process api = start(dir, "api", env, hzApi, nodes);
@@ -430,12 +430,6 @@ class RequestPathBenchmark {
       }
     }
     throw new AssertionError("node not ready on " + port + ":\n" + Files.readString(log));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private void line(String s) {
