@@ -245,17 +245,19 @@ class IngestBenchmark {
     List<Long> toEdges = latencies(rows, "linked_at");
     System.out.printf("""
 
-        === Ingest benchmark: %d memories through POST /api/v1/memories/store, embedded PostgreSQL (PGlite) ===
+        === Ingest benchmark: %d memories through POST /api/v1/memories/store, %s ===
         machine: %d cores; model %s, %d embedding thread(s), batches of %d; %d requests in flight
         HTTP ingest:               %6.1f s  (%.0f stores/s)
         model alone, same texts:   %6.1f embeddings/s (mean of %.1f before and %.1f after the pipeline)
         pipeline through a backlog (re-embed of all, with discovery): %6.1f embeddings/s = %.0f %% of the model alone
-        pipeline while ingesting (first 201 to last embedding):      %6.1f embeddings/s (bounded by the ingest rate)
+        pipeline while ingesting (first 201 to last embedding):      %6.1f embeddings/s (sharing the CPU with the ingest)
         201 -> embedding stored:   p50 %6d ms   p95 %6d ms   max %6d ms
         201 -> edges discovered:   p50 %6d ms   p95 %6d ms   max %6d ms
         edges: %s
         """,
-        rows.size(), Runtime.getRuntime().availableProcessors(), config.embeddingModel(), config.embeddingThreads(),
+        rows.size(), config.embeddedDatabase() ? "embedded PostgreSQL (PGlite), one process"
+            : "PostgreSQL, separate API and worker nodes",
+        Runtime.getRuntime().availableProcessors(), config.embeddingModel(), config.embeddingThreads(),
         config.embeddingBatchSize(), IN_FLIGHT, ingestSeconds, rows.size() / ingestSeconds, modelAlone, modelBefore,
         modelAfter,
         backlogRate, 100 * backlogRate / modelAlone, pipeline,

@@ -6,6 +6,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,9 +108,8 @@ public final class RelationshipRepository {
    * Offers chosen memories to choosers that keep their own choices: a pair (offer) is taken when the
    * chooser has fewer than $k choices by the method or the offer beats its worst (score, then title and id
    * of the chosen). Each chooser's count and worst choice are read once, however many offers it gets (on
-   * the exact path a changed memory is offered to every memory above the threshold). This statement is still
-   * most of discovery's time in a workspace of 2,000 (BENCHMARKS.md): the offers should be filtered before
-   * they get here. %1$s the offers (workspace_id, chooser, chosen, score); %2$s type; %3$s method; %4$s the
+   * the exact path a changed memory is offered to every memory above the threshold; similarity offers are
+   * filtered by {@link #SIMILAR_HELD} before they get here). %1$s the offers (workspace_id, chooser, chosen, score); %2$s type; %3$s method; %4$s the
    * parameter holding k. Answers the choosers that took something.
    */
   private static final String OFFER = """
@@ -134,6 +135,17 @@ public final class RelationshipRepository {
       ON CONFLICT (source_memory_id, target_memory_id, relationship_type, discovery_method)
         DO UPDATE SET confidence = EXCLUDED.confidence
       RETURNING source_memory_id""";
+
+  /**
+   * How many similarity choices each given chooser ($1 workspaces, $2 choosers) holds and the lowest
+   * confidence among them: an offer below that to a chooser holding k cannot be taken.
+   */
+  private static final String SIMILAR_HELD = """
+      SELECT r.source_memory_id, count(*), min(r.confidence)
+      FROM unnest($1::text[], $2::text[]) AS c(workspace_id, chooser)
+      JOIN memory_relationship r ON r.workspace_id = c.workspace_id AND r.source_memory_id = c.chooser
+      WHERE r.discovery_method = 'embedding_similarity'
+      GROUP BY r.source_memory_id""";
 
   /** Similarity offers from arrays ($1 workspaces, $2 choosers, $3 chosen, $4 scores), k = $5. */
   private static final String OFFER_SIMILAR = OFFER.formatted(
@@ -249,8 +261,10 @@ public final class RelationshipRepository {
           .map(r -> count(written, r.rowCount()));
     }
     if (!offered.isEmpty()) {
-      chain = chain.compose(v -> conn.preparedQuery(OFFER_SIMILAR).execute(offered.tuple().addInteger(k)))
-          .compose(taken -> trim(conn, taken, Method.SIMILARITY, k, written));
+      chain = chain.compose(v -> takeable(conn, offered, k))
+          .compose(takeable -> takeable.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery(OFFER_SIMILAR).execute(takeable.tuple().addInteger(k))
+                  .compose(taken -> trim(conn, taken, Method.SIMILARITY, k, written)));
     }
     for (Method m : List.of(Method.FILES, Method.CONCEPTS)) {
       String sql = OFFER.formatted(OVERLAP_OFFERS.formatted(m.column), m.relationshipType, m.dbName, "$4");
@@ -259,6 +273,38 @@ public final class RelationshipRepository {
           .compose(taken -> trim(conn, taken, m, k, written));
     }
     return chain.map(v -> written[0]);
+  }
+
+  /**
+   * The similarity offers a chooser might take: it holds fewer than k choices, or the offer is at least as
+   * good as its worst (an equal one is decided by title in {@link #OFFER}). On the exact path a changed memory
+   * is offered to every memory above the threshold, thousands in a workspace of thousands, and nearly all
+   * already hold k better ones: comparing in the statement itself made it most of discovery's time.
+   */
+  private static Future<Pairs> takeable(SqlClient conn, Pairs offered, int k) {
+    Map<String, String> choosers = new LinkedHashMap<>();   // chooser -> workspace
+    for (int i = 0; i < offered.choosers.size(); i++) {
+      choosers.putIfAbsent(offered.choosers.get(i), offered.workspaces.get(i));
+    }
+    Tuple distinct = Tuple.tuple().addArrayOfString(choosers.values().toArray(String[]::new))
+        .addArrayOfString(choosers.keySet().toArray(String[]::new));
+    return conn.preparedQuery(SIMILAR_HELD).execute(distinct).map(rows -> {
+      Map<String, Double> floor = new HashMap<>();   // choosers holding k: the score an offer must reach
+      rows.forEach(r -> {
+        if (r.getLong(1) >= k) {
+          floor.put(r.getString(0), r.getDouble(2));
+        }
+      });
+      Pairs takeable = new Pairs();
+      for (int i = 0; i < offered.choosers.size(); i++) {
+        Double worst = floor.get(offered.choosers.get(i));
+        double score = Math.min(1, Math.max(0, offered.scores.get(i)));
+        if (worst == null || score >= worst) {
+          takeable.add(offered.workspaces.get(i), offered.choosers.get(i), offered.chosen.get(i), offered.scores.get(i));
+        }
+      }
+      return takeable;
+    });
   }
 
   private static Future<Void> trim(SqlClient conn, io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> taken,
