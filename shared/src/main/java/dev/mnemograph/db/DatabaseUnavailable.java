@@ -3,6 +3,7 @@ package dev.mnemograph.db;
 import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
@@ -24,7 +25,9 @@ public final class DatabaseUnavailable {
   public static boolean is(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof TimeoutException
-          || t instanceof NoStackTraceTimeoutException) {
+          || t instanceof NoStackTraceTimeoutException
+          // the connection went while a statement waited for its answer (seen as a 500 in DatabaseOutageTest)
+          || t instanceof ClosedConnectionException) {
         return true;
       }
       if (t instanceof PgException pg && pg.getSqlState() != null
