@@ -83,11 +83,11 @@ class GraphLatencyBenchmark {
       } finally {
         if (Boolean.getBoolean("bench.graph.keep")) {   // for EXPLAIN ANALYZE by hand afterwards
           System.out.println("kept workspace " + ws);
-          return;
+        } else {
+          pool.preparedQuery("DELETE FROM workspace WHERE workspace_id = $1").execute(Tuple.of(ws)).await();
+          pool.query("VACUUM (ANALYZE) memory_relationship").execute().await();
+          pool.query("VACUUM (ANALYZE) memory").execute().await();
         }
-        pool.preparedQuery("DELETE FROM workspace WHERE workspace_id = $1").execute(Tuple.of(ws)).await();
-        pool.query("VACUUM (ANALYZE) memory_relationship").execute().await();
-        pool.query("VACUUM (ANALYZE) memory").execute().await();
       }
     }
   }
@@ -190,6 +190,11 @@ class GraphLatencyBenchmark {
         .putHeader("Authorization", "Token " + key.key())
         .sendJsonObject(new JsonObject().put("query", "w" + (i * 7919 % WORDS)))
         .map(GraphLatencyBenchmark::ok);
+    // explore's seeds alone: the same queries through the hybrid search, as many results as explore seeds
+    IntFunction<Future<?>> seeds = i -> http.post("/api/v1/memories/search")
+        .putHeader("Authorization", "Token " + key.key())
+        .sendJsonObject(new JsonObject().put("query", "w" + (i * 7919 % WORDS)).put("limit", 5))
+        .map(GraphLatencyBenchmark::ok);
     IntFunction<Future<?>> graph1000 = i -> http.get("/api/v1/memories/graph?max_nodes=1000")
         .putHeader("Authorization", "Token " + key.key()).send().map(GraphLatencyBenchmark::ok);
     IntFunction<Future<?>> graph5000 = i -> http.get("/api/v1/memories/graph?max_nodes=5000")
@@ -214,6 +219,8 @@ class GraphLatencyBenchmark {
         100.0 * found.sum() / REQUESTS, depths.sum() / Math.max(1.0, found.sum()), 100.0 * truncated.sum() / REQUESTS,
         REQUESTS);
     Latency.measure(path, REQUESTS, 4).print("POST /memories/path, 4 clients");
+    Latency.measure(seeds, WARM_UP / 4, 1);
+    Latency.measure(seeds, REQUESTS / 4, 1).print("POST /memories/search (limit 5: explore's seeds)");
     Latency.measure(explore, REQUESTS / 4, 1).print("POST /memories/explore (50 nodes), 1 client");
     Latency.measure(graph1000, 20, 1).print("GET /memories/graph?max_nodes=1000");
     Latency.measure(graph5000, 10, 1).print("GET /memories/graph?max_nodes=5000");

@@ -25,28 +25,33 @@ class ExplorationTest {
 
   @Test
   void strong_links_to_central_memories_come_first() {
-    Exploration x = new Exploration(List.of("s"), 3);   // rounds of one
+    Exploration x = new Exploration(List.of("s"), 2);   // rounds of one
     assertEquals(List.of("s"), x.frontier());
 
     x.round(List.of(reach("s", "weak", 0.3, 1.0), reach("s", "strong", 0.9, null), reach("s", "central", 0.9, 0.8)));
 
     // central: 0.9 × (0.5 + 0.4) = 0.81; strong: 0.9 × 0.5 = 0.45; weak: 0.3 × 1.0 = 0.3
     assertEquals(List.of("s", "central"), x.nodes());
-    assertEquals(List.of("central"), x.frontier());
-    x.round(List.of());
-    assertEquals(List.of("s", "central", "strong"), x.nodes());
     assertTrue(x.done());
+
+    Exploration wider = new Exploration(List.of("s"), 4);   // rounds of two
+    wider.round(List.of(reach("s", "weak", 0.3, 1.0), reach("s", "strong", 0.9, null), reach("s", "central", 0.9, 0.8)));
+    assertEquals(List.of("s", "central", "strong"), wider.nodes());
+    assertEquals(List.of("central", "strong"), wider.frontier());
+    wider.round(List.of());
+    assertEquals(List.of("s", "central", "strong", "weak"), wider.nodes());
+    assertTrue(wider.done());
   }
 
   @Test
   void every_step_away_costs_so_a_near_memory_beats_a_far_one() {
-    Exploration x = new Exploration(List.of("s"), 3);
-    x.round(List.of(reach("s", "a", 1.0, 1.0), reach("s", "b", 0.6, 1.0)));   // a: 1.0, b: 0.6
-    assertEquals(List.of("s", "a"), x.nodes());
-
-    x.round(List.of(reach("a", "far", 0.5, 1.0)));   // far: 1.0 × 0.5 = 0.5 < b's 0.6
-
+    Exploration x = new Exploration(List.of("s"), 4);   // rounds of two
+    x.round(List.of(reach("s", "a", 1.0, 1.0), reach("s", "b", 0.8, 1.0), reach("s", "c", 0.6, 1.0)));
     assertEquals(List.of("s", "a", "b"), x.nodes());
+
+    x.round(List.of(reach("a", "far", 0.5, 1.0)));   // far: 1.0 × 0.5 = 0.5 < c's 0.6
+
+    assertEquals(List.of("s", "a", "b", "c"), x.nodes());
   }
 
   @Test
@@ -61,8 +66,8 @@ class ExplorationTest {
   }
 
   @Test
-  void rounds_add_a_quarter_of_the_budget() {
-    Exploration x = new Exploration(List.of("s"), 9);   // rounds of 3
+  void rounds_add_half_of_the_budget() {
+    Exploration x = new Exploration(List.of("s"), 7);   // rounds of 4
     List<Exploration.Reach> many = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       many.add(reach("s", "m" + i, 0.5 + i / 100.0, null));
@@ -70,11 +75,10 @@ class ExplorationTest {
 
     x.round(many);
 
-    assertEquals(List.of("s", "m9", "m8", "m7"), x.nodes());
-    assertEquals(List.of("m9", "m8", "m7"), x.frontier());
+    assertEquals(List.of("s", "m9", "m8", "m7", "m6"), x.nodes());
+    assertEquals(List.of("m9", "m8", "m7", "m6"), x.frontier());
     x.round(List.of());
-    x.round(List.of());
-    assertEquals(9, x.nodes().size());
+    assertEquals(7, x.nodes().size());
     assertTrue(x.done());
   }
 
