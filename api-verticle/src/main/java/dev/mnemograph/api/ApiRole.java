@@ -2,6 +2,7 @@ package dev.mnemograph.api;
 
 import dev.mnemograph.node.Role;
 import dev.mnemograph.workspace.ApiKeyCache;
+import dev.mnemograph.workspace.KeyRateLimit;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -34,7 +35,8 @@ public final class ApiRole implements Role {
 
   @Override
   public Future<Optional<Integer>> start(Vertx vertx, Node node) {
-    ApiKeyCache keys = new ApiKeyCache(new WorkspaceRepository(node.pool()), node.config().keyCacheTtl());
+    ApiKeyCache keys = new ApiKeyCache(new WorkspaceRepository(node.pool()), node.config().keyCacheTtl(),
+        new KeyRateLimit(node.config().rateLimitPerSecond(), node.config().rateLimitBurst()));
     int instances = node.config().httpInstances();
     int port = node.config().httpPort() == 0 ? freePort(node.config().httpHost()) : node.config().httpPort();
     return vertx.deployVerticle(

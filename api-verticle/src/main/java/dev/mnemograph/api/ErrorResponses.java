@@ -42,7 +42,7 @@ public final class ErrorResponses {
   }
 
   public static void install(Router root) {
-    for (int status : new int[] {400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503}) {
       root.errorHandler(status, ErrorResponses::write);
     }
   }
@@ -52,11 +52,15 @@ public final class ErrorResponses {
     if (rc.response().ended()) {
       return;
     }
+    TokenAuth.RateLimited limited = TokenAuth.RateLimited.in(failure);
     if (failure != null && DatabaseUnavailable.is(failure)) {
       // a key that cannot be checked, or any statement without a connection: never a 401, never a 500
       LOG.warn("{} {}: the database is unavailable ({})", rc.request().method(), rc.normalizedPath(), failure.toString());
       rc.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       send(rc, 503, "The memory service cannot reach its database; try again shortly.");
+    } else if (limited != null) {
+      rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(limited.retryAfterSeconds));
+      send(rc, 429, limited.detail());
     } else if (failure instanceof HttpException he && he.getCause() instanceof ValidatorException ve) {
       validationFailure(rc, ve);
     } else if (failure instanceof NotFoundException nf) {

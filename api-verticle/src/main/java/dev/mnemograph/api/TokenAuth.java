@@ -12,7 +12,7 @@ import io.vertx.ext.web.handler.HttpException;
 /**
  * {@code Authorization: Token <key>}, as the contract's apiKey scheme. The authenticated user's subject
  * is the key's workspace id; a Bearer, missing, unknown or revoked key is a 401 (a revoked one within the
- * key cache's TTL, {@link ApiKeyCache}).
+ * key cache's TTL, {@link ApiKeyCache}); a key over its rate on this node is a 429.
  */
 public final class TokenAuth {
   private static final String SCHEME = "Token ";
@@ -21,10 +21,12 @@ public final class TokenAuth {
   }
 
   public static APIKeyHandler handler(ApiKeyCache keys) {
-    AuthenticationProvider provider = credentials -> keys
-        .workspaceOfKey(((TokenCredentials) credentials).getToken())
-        .compose(ws -> ws.map(id -> Future.succeededFuture(User.fromName(id)))
-            .orElseGet(() -> Future.failedFuture(new HttpException(401, "Invalid or revoked API key."))));
+    AuthenticationProvider provider = credentials -> {
+      String key = ((TokenCredentials) credentials).getToken();
+      return keys.workspaceOfKey(key)
+          .compose(ws -> ws.map(id -> admitted(keys, key, id))
+              .orElseGet(() -> Future.failedFuture(new HttpException(401, "Invalid or revoked API key."))));
+    };
     return APIKeyHandler.create(provider).header("Authorization").tokenExtractor(header -> {
       if (header.regionMatches(true, 0, SCHEME, 0, SCHEME.length()) && header.length() > SCHEME.length()) {
         return Future.succeededFuture(header.substring(SCHEME.length()).trim());
@@ -32,6 +34,38 @@ public final class TokenAuth {
       return Future.failedFuture(new HttpException(401,
           "Use 'Authorization: Token <api-key>'; other schemes such as Bearer are not accepted."));
     });
+  }
+
+  private static Future<User> admitted(ApiKeyCache keys, String key, String workspaceId) {
+    long retryAfter = keys.admit(key);
+    return retryAfter == 0 ? Future.succeededFuture(User.fromName(workspaceId))
+        : Future.failedFuture(new RateLimited(retryAfter));
+  }
+
+  /**
+   * A key over its rate on this node, and when to retry: a 429 ({@link ErrorResponses}), though the
+   * authentication handler passes it on inside a 401.
+   */
+  static final class RateLimited extends RuntimeException {
+    final long retryAfterSeconds;
+
+    RateLimited(long retryAfterSeconds) {
+      super("rate limited", null, false, false);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    String detail() {
+      return "Too many requests with this API key; retry after " + retryAfterSeconds + " s.";
+    }
+
+    static RateLimited in(Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof RateLimited limited) {
+          return limited;
+        }
+      }
+      return null;
+    }
   }
 
   /** The workspace every query of this request is confined to. */

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * {@code Authorization: Bearer <key>}, as MCP clients send it (the REST API takes {@code Token}): the key's
  * workspace goes into the routing context under {@link #WORKSPACE_ID}. A missing, malformed, unknown or
- * revoked key is a 401 before the MCP server sees the request; a key that cannot be checked because the
+ * revoked key is a 401 before the MCP server sees the request, a key over its rate a 429 with Retry-After; a key that cannot be checked because the
  * database is unreachable is a 503, never a 401, so that a client does not conclude that its key is bad.
  */
 final class BearerAuth implements Handler<RoutingContext> {
@@ -58,8 +58,14 @@ final class BearerAuth implements Handler<RoutingContext> {
       } else if (ar.result().isEmpty()) {
         unauthorized(rc, "Invalid or revoked API key.");
       } else {
-        rc.put(WORKSPACE_ID, ar.result().get());
-        rc.next();
+        long retryAfter = keys.admit(bearer.group(1));
+        if (retryAfter > 0) {
+          rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
+          VertxMcpTransport.detail(rc, 429, "Too many requests with this API key; retry after " + retryAfter + " s.");
+        } else {
+          rc.put(WORKSPACE_ID, ar.result().get());
+          rc.next();
+        }
       }
     });
   }

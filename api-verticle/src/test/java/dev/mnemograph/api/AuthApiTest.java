@@ -1,15 +1,26 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.mcp.McpEndpoint;
+import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.ApiKeyCache;
+import dev.mnemograph.workspace.KeyRateLimit;
 import dev.mnemograph.workspace.ApiKeyInfo;
 import dev.mnemograph.workspace.ApiKeys;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,5 +133,43 @@ class AuthApiTest {
     String id = one.store("Shared", "Both keys see it.").getString("memory_id");
 
     assertEquals(200, two.get("/memories/" + id).statusCode());
+  }
+
+  @Test
+  void a_key_over_its_rate_gets_429_with_retry_after_and_other_keys_go_on() {
+    Vertx limitedNode = Vertx.vertx();
+    try {
+      var pool = TestService.get().pool();
+      // 1 request/s after a burst of 3 (the default is 200/s after 2,000)
+      ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject()), 0, pool,
+          new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO, new KeyRateLimit(1, 3)),
+          new Health(pool, "api"), new Metrics());
+      limitedNode.deployVerticle(verticle).await();
+      WebClient http = WebClient.create(limitedNode, new WebClientOptions().setDefaultPort(verticle.port())
+          .setDefaultHost("127.0.0.1"));
+      NewApiKey busy = TestService.newWorkspace("rate");
+      NewApiKey calm = TestService.newWorkspace("rate");
+
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, http.get("/api/v1/memories/").putHeader("Authorization", "Token " + busy.key()).send()
+            .await().statusCode());
+      }
+      HttpResponse<Buffer> refused = http.get("/api/v1/memories/").putHeader("Authorization", "Token " + busy.key())
+          .send().await();
+      HttpResponse<Buffer> mcp = http.post(McpEndpoint.PATH).putHeader("Authorization", "Bearer " + busy.key())
+          .putHeader("Accept", "application/json, text/event-stream")
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "ping")).await();
+      HttpResponse<Buffer> other = http.get("/api/v1/memories/").putHeader("Authorization", "Token " + calm.key())
+          .send().await();
+
+      assertEquals(429, refused.statusCode(), refused.bodyAsString());
+      assertEquals("1", refused.getHeader("Retry-After"));
+      assertTrue(detail(refused).startsWith("Too many requests with this API key"), detail(refused));
+      assertEquals(429, mcp.statusCode(), mcp.bodyAsString());
+      assertEquals("1", mcp.getHeader("Retry-After"));
+      assertEquals(200, other.statusCode(), "another key has a rate of its own");
+    } finally {
+      limitedNode.close().await();
+    }
   }
 }

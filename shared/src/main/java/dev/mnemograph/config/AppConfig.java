@@ -50,7 +50,9 @@ public record AppConfig(
     String clusterHost,
     int clusterPort,
     String clusterName,
-    Duration keyCacheTtl) {
+    Duration keyCacheTtl,
+    int rateLimitPerSecond,
+    int rateLimitBurst) {
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -79,6 +81,8 @@ public record AppConfig(
   public static final String CLUSTER_PORT = "cluster.port";
   public static final String CLUSTER_NAME = "cluster.name";
   public static final String KEY_CACHE_TTL_MS = "auth.key-cache-ttl-ms";
+  public static final String RATE_LIMIT_PER_SECOND = "auth.rate-limit-per-second";
+  public static final String RATE_LIMIT_BURST = "auth.rate-limit-burst";
 
   static final String CONFIG_FILE_ENV = "MNEMOGRAPH_CONFIG";
   static final String DEFAULT_CONFIG_FILE = "mnemograph.json";
@@ -121,7 +125,10 @@ public record AppConfig(
       .put(CLUSTER_PORT, 5701)
       .put(CLUSTER_NAME, "mnemograph")
       // how long a node trusts an API key it has checked: a revoked key stops working within this long
-      .put(KEY_CACHE_TTL_MS, 5_000);
+      .put(KEY_CACHE_TTL_MS, 5_000)
+      // requests per API key and node (a token bucket; 0: no limit): far above an agent's, a 429 for a runaway
+      .put(RATE_LIMIT_PER_SECOND, 200)
+      .put(RATE_LIMIT_BURST, 2_000);
 
   public AppConfig {
     requireRange(HTTP_PORT, httpPort, 0, 65_535);
@@ -152,6 +159,8 @@ public record AppConfig(
       throw new IllegalArgumentException(GRAPH_ANALYSIS_INTERVAL_MINUTES + " must be at least 1");
     }
     requireRange(KEY_CACHE_TTL_MS, (int) keyCacheTtl.toMillis(), 0, (int) ApiKeyCache.MAX_TTL.toMillis());
+    requireRange(RATE_LIMIT_PER_SECOND, rateLimitPerSecond, 0, 1_000_000);
+    requireRange(RATE_LIMIT_BURST, rateLimitBurst, rateLimitPerSecond == 0 ? 0 : 1, 10_000_000);
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {
       throw new IllegalArgumentException(DATABASE_STATEMENT_TIMEOUT_MS + " must be positive");
     }
@@ -218,7 +227,9 @@ public record AppConfig(
         string(c, CLUSTER_HOST),
         integer(c, CLUSTER_PORT),
         string(c, CLUSTER_NAME),
-        Duration.ofMillis(integer(c, KEY_CACHE_TTL_MS)));
+        Duration.ofMillis(integer(c, KEY_CACHE_TTL_MS)),
+        integer(c, RATE_LIMIT_PER_SECOND),
+        integer(c, RATE_LIMIT_BURST));
   }
 
   static String envName(String key) {

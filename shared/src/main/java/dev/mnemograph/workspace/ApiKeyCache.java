@@ -35,11 +35,23 @@ public final class ApiKeyCache {
   private final LongSupplier nanoClock;
   private final Map<String, Entry> byHash = new ConcurrentHashMap<>();
 
+  private final KeyRateLimit rateLimit;
+
   public ApiKeyCache(WorkspaceRepository workspaces, Duration ttl) {
-    this(workspaces::workspaceOfKeyHash, ttl, System::nanoTime);
+    this(workspaces, ttl, KeyRateLimit.NONE);
+  }
+
+  /** With each key's requests on this node limited by {@code rateLimit} ({@link #admit}). */
+  public ApiKeyCache(WorkspaceRepository workspaces, Duration ttl, KeyRateLimit rateLimit) {
+    this(workspaces::workspaceOfKeyHash, ttl, System::nanoTime, rateLimit);
   }
 
   ApiKeyCache(Function<String, Future<Optional<String>>> lookupByHash, Duration ttl, LongSupplier nanoClock) {
+    this(lookupByHash, ttl, nanoClock, KeyRateLimit.NONE);
+  }
+
+  private ApiKeyCache(Function<String, Future<Optional<String>>> lookupByHash, Duration ttl, LongSupplier nanoClock,
+                      KeyRateLimit rateLimit) {
     if (ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
       throw new IllegalArgumentException("The API key cache's TTL must be between 0 and " + MAX_TTL.toMillis()
           + " ms, got " + ttl.toMillis());
@@ -47,6 +59,15 @@ public final class ApiKeyCache {
     this.lookupByHash = Objects.requireNonNull(lookupByHash, "'lookupByHash' cannot be null");
     this.ttlNanos = ttl.toNanos();
     this.nanoClock = nanoClock;
+    this.rateLimit = Objects.requireNonNull(rateLimit, "'rateLimit' cannot be null");
+  }
+
+  /**
+   * Counts a request of an authenticated key against its rate on this node: 0 when it may go on, otherwise
+   * the seconds after which it could (the 429's Retry-After).
+   */
+  public long admit(String key) {
+    return rateLimit.admit(ApiKeys.hash(key));
   }
 
   /** The workspace of an active key, or empty for an unknown or revoked one. */
