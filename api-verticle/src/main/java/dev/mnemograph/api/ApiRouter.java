@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -78,6 +79,23 @@ public final class ApiRouter {
     return h;
   }
 
+  /**
+   * The server compresses (ApiVerticle) for the UI's files; the API's answers stay uncompressed, as they were.
+   * The identity marker is the compressor's "skip this one", which it removes before the answer goes out; it
+   * never sees answers without a body (204, 304, HEAD), so they get none.
+   */
+  private static void uncompressedOutsideTheUi(RoutingContext rc) {
+    if (!WebUi.serves(rc.request().path())) {
+      rc.addHeadersEndHandler(v -> {
+        int status = rc.response().getStatusCode();
+        if (status != 204 && status != 304 && rc.request().method() != HttpMethod.HEAD) {
+          rc.response().putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        }
+      });
+    }
+    rc.next();
+  }
+
   public Future<Router> build() {
     return OpenAPIContract.from(vertx, Operations.CONTRACT).map(this::build);
   }
@@ -104,14 +122,7 @@ public final class ApiRouter {
 
     Router root = Router.router(vertx);
     root.route().handler(SecurityHeaders::add);
-    // The server compresses (ApiVerticle) for the UI's files; the API's answers stay uncompressed, as they were
-    // (the identity marker is the compressor's "skip this one"; it is removed before the answer is sent).
-    root.route().handler(rc -> {
-      if (!WebUi.serves(rc.request().path())) {
-        rc.response().putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
-      }
-      rc.next();
-    });
+    root.route().handler(ApiRouter::uncompressedOutsideTheUi);
     root.get(Health.LIVE).handler(rc -> health.live(rc.response()));
     root.get(Health.READY).handler(rc -> health.ready(rc.response()));
     root.get("/health").handler(rc -> health.ready(rc.response()));   // the first versions' name

@@ -93,7 +93,7 @@ class WebUiTest {
     HttpResponse<Buffer> library = get(WebUi.PATH + "vendor/force-graph.min.js", null);
     HttpResponse<Buffer> licence = get(WebUi.PATH + "vendor/force-graph.LICENSE", null);
 
-    assertTrue(app.getHeader("Content-Type").startsWith("application/javascript"), app.getHeader("Content-Type"));
+    assertTrue(app.getHeader("Content-Type").startsWith("text/javascript"), app.getHeader("Content-Type"));
     assertTrue(library.bodyAsString().startsWith("// Version 1.52.0 force-graph"));
     assertTrue(licence.bodyAsString().startsWith("MIT License"));
     assertEquals(404, get(WebUi.PATH + "js/nothing-here.js", null).statusCode());
