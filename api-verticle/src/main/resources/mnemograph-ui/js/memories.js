@@ -28,7 +28,7 @@ export async function list(view) {
   el('label', { for: 'f-tags' }, 'Tags (all of)'),
   el('input', { id: 'f-tags', name: 'f-tags', value: state.tags, placeholder: 'e.g. db, auth' }),
   el('label', { for: 'f-importance' }, 'Importance at least'),
-  el('input', { id: 'f-importance', name: 'f-importance', type: 'number', min: 0, max: 1, step: 0.05,
+  el('input', { id: 'f-importance', name: 'f-importance', type: 'number', min: 0, max: 1, step: 'any',
     value: state.min_importance }),
   el('label', { class: 'check' }, el('input', { id: 'f-pruning', name: 'f-pruning', type: 'checkbox',
     checked: state.pruning_candidates }), 'Pruning candidates only'),
@@ -100,12 +100,13 @@ export async function detail(view, memoryId) {
 
   const edit = el('form', { id: 'memory-edit', class: 'filters', on: { submit: async (e) => {
     e.preventDefault();
-    const changes = { tags: splitList(edit.elements['e-tags'].value), memory_type: edit.elements['e-type'].value,
-      importance_score: Number(edit.elements['e-importance'].value) };
+    const changes = { tags: splitList(edit.elements['e-tags'].value), memory_type: edit.elements['e-type'].value };
+    // only when changed: the field shows the learned importance, and PATCH sets the base it is learned from
+    const importance = Number(edit.elements['e-importance'].value);
+    if (importance !== m.importance_score) changes.importance_score = importance;
     try {
       await patch(path, changes);
-      saved.textContent = 'Saved.';
-      await detail(view, id);
+      await detail(view, id);   // shown as stored
       document.getElementById('edit-status').textContent = 'Saved.';
     } catch (err) {
       saved.textContent = 'Not saved: ' + err.message;
@@ -113,8 +114,8 @@ export async function detail(view, memoryId) {
   } } },
   el('label', { for: 'e-tags' }, 'Tags'), el('input', { id: 'e-tags', name: 'e-tags', value: (m.tags || []).join(', ') }),
   el('label', { for: 'e-type' }, 'Type'), typeSelect('e-type', m.memory_type, null),
-  el('label', { for: 'e-importance' }, 'Base importance'),
-  el('input', { id: 'e-importance', name: 'e-importance', type: 'number', min: 0, max: 1, step: 0.05,
+  el('label', { for: 'e-importance' }, 'Importance'),
+  el('input', { id: 'e-importance', name: 'e-importance', type: 'number', min: 0, max: 1, step: 'any',
     value: m.importance_score, required: true }),
   el('button', { type: 'submit' }, 'Save changes'));
 

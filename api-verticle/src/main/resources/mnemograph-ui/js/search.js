@@ -23,7 +23,7 @@ export async function show(view) {
   el('label', { for: 's-type' }, 'Type'), typeSelect('s-type', state.memory_type),
   el('label', { for: 's-tags' }, 'Tags (all of)'), el('input', { id: 's-tags', name: 's-tags', value: state.tags }),
   el('label', { for: 's-importance' }, 'Importance at least'),
-  el('input', { id: 's-importance', name: 's-importance', type: 'number', min: 0, max: 1, step: 0.05,
+  el('input', { id: 's-importance', name: 's-importance', type: 'number', min: 0, max: 1, step: 'any',
     value: state.min_importance }),
   el('label', { for: 's-limit' }, 'Results'),
   el('select', { id: 's-limit', name: 's-limit' },
