@@ -28,8 +28,11 @@ const state = {
 let library = null;
 let graph = null;
 let frames = 0;
-/** Arrows cost a draw each: only on graphs small enough to read them anyway. */
-let arrows = true;
+/**
+ * Arrows, dashes and widths by confidence each cost the canvas (in software, 2 cores: 8 frames/s with them at
+ * 6,000 relationships): only on graphs small enough to read them anyway. Colours by type always.
+ */
+let detailed = true;
 
 function loadLibrary() {
   if (!library) {
@@ -152,9 +155,9 @@ function draw(ForceGraph, ui, t0) {
       .nodeLabel(() => '')   // the library's tooltip writes HTML: titles are shown as text beside the graph
       .nodeColor((n) => (onPath(n.id) ? PATH_COLOUR : n.colour))
       .linkColor((l) => (pathLink(l) ? PATH_COLOUR : EDGE_STYLE[l.type].color))
-      .linkLineDash((l) => EDGE_STYLE[l.type].dash)
-      .linkWidth((l) => (pathLink(l) ? 3 : 0.3 + l.confidence))
-      .linkDirectionalArrowLength((l) => (pathLink(l) || arrows ? 3 : 0))
+      .linkLineDash((l) => (detailed ? EDGE_STYLE[l.type].dash : null))
+      .linkWidth((l) => (pathLink(l) ? 3 : detailed ? 0.3 + l.confidence : 0))
+      .linkDirectionalArrowLength((l) => (pathLink(l) || detailed ? 3 : 0))
       .linkDirectionalArrowRelPos(1)
       .nodeCanvasObjectMode((n) => (state.data.seeds.has(n.id) || (state.selected && state.selected.memory_id === n.id)
         ? 'after' : undefined))
@@ -192,7 +195,7 @@ function draw(ForceGraph, ui, t0) {
       .cooldownTime(8000);
   }
   graph.width(c.clientWidth || 800).height(Math.max(420, window.innerHeight - 330));
-  arrows = links.length < 1500;
+  detailed = links.length < 1500;
   c.dataset.pendingFirstDraw = String(t0);
   c.dataset.engine = 'running';
   delete c.dataset.fitted;
