@@ -3,11 +3,14 @@ package dev.mnemograph.api;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
 import dev.mnemograph.mcp.McpEndpoint;
+import dev.mnemograph.ui.WebUi;
 import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -22,7 +25,8 @@ import java.util.Map;
 /**
  * Builds the HTTP router from the OpenAPI contract: what the contract says is what is enforced
  * (authentication, then validation, then our handler), with one JSON error writer on the root router.
- * The MCP endpoint ({@link McpEndpoint#PATH}) is mounted on the root router too, outside the contract.
+ * The MCP endpoint ({@link McpEndpoint#PATH}) and the web UI ({@link WebUi#PATH}) are mounted on the root router
+ * too, outside the contract; every answer gets the {@link SecurityHeaders}.
  */
 public final class ApiRouter {
   /** Bodies over this get 413 before anything else reads them. */
@@ -75,6 +79,23 @@ public final class ApiRouter {
     return h;
   }
 
+  /**
+   * The server compresses (ApiVerticle) for the UI's files; the API's answers stay uncompressed, as they were.
+   * The identity marker is the compressor's "skip this one", which it removes before the answer goes out; it
+   * never sees answers without a body (204, 304, HEAD), so they get none.
+   */
+  private static void uncompressedOutsideTheUi(RoutingContext rc) {
+    if (!WebUi.serves(rc.request().path())) {
+      rc.addHeadersEndHandler(v -> {
+        int status = rc.response().getStatusCode();
+        if (status != 204 && status != 304 && rc.request().method() != HttpMethod.HEAD) {
+          rc.response().putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        }
+      });
+    }
+    rc.next();
+  }
+
   public Future<Router> build() {
     return OpenAPIContract.from(vertx, Operations.CONTRACT).map(this::build);
   }
@@ -100,6 +121,8 @@ public final class ApiRouter {
     Router api = rb.createRouter();
 
     Router root = Router.router(vertx);
+    root.route().handler(SecurityHeaders::add);
+    root.route().handler(ApiRouter::uncompressedOutsideTheUi);
     root.get(Health.LIVE).handler(rc -> health.live(rc.response()));
     root.get(Health.READY).handler(rc -> health.ready(rc.response()));
     root.get("/health").handler(rc -> health.ready(rc.response()));   // the first versions' name
@@ -107,6 +130,7 @@ public final class ApiRouter {
     // MCP for agents (Streamable HTTP, Bearer auth), beside the contract: its surface is tools, not paths.
     mcp.mount(root);
     root.route(Operations.BASE_PATH + "/*").subRouter(api);
+    WebUi.mount(root);
     ErrorResponses.install(root);
     return root;
   }

@@ -20,6 +20,7 @@ import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,9 @@ public final class ApiVerticle extends VerticleBase {
         new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), mcp, health, metrics);
     return router.build()
-        .compose(r -> vertx.createHttpServer().requestHandler(r).listen(port, config.httpHost()))
+        // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)
+        .compose(r -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+            .requestHandler(r).listen(port, config.httpHost()))
         .onSuccess(s -> {
           server = s;
           LOG.debug("HTTP API instance listening on http://{}:{}{}", config.httpHost(), s.actualPort(),

@@ -11,13 +11,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
 
-import java.util.List;
 import java.util.Map;
 
 import static dev.mnemograph.api.MemoryHandler.body;
+import static dev.mnemograph.api.MemoryHandler.bool;
 import static dev.mnemograph.api.MemoryHandler.decimal;
 import static dev.mnemograph.api.MemoryHandler.integer;
 import static dev.mnemograph.api.MemoryHandler.respond;
+import static dev.mnemograph.api.MemoryHandler.stringArray;
 import static dev.mnemograph.api.MemoryHandler.strings;
 import static dev.mnemograph.api.MemoryHandler.validated;
 
@@ -46,11 +47,9 @@ public final class GraphHandler {
 
   void graph(RoutingContext rc) {
     Map<String, RequestParameter> params = validated(rc).getQuery();
-    RequestParameter types = params.get("relationship_types");
     GraphQuery q = new GraphQuery(integer(params, "max_nodes", GraphQuery.DEFAULT_MAX_NODES),
-        decimal(params, "min_confidence", 0.0),
-        types == null || types.isNull() ? List.of()
-            : types.getJsonArray().stream().map(String::valueOf).toList());
+        decimal(params, "min_confidence", 0.0), stringArray(params, "relationship_types"),
+        bool(params, "include_communities"));
     respond(rc, 200, graph.graph(TokenAuth.workspaceId(rc), q).map(MemoryGraph::toJson));
   }
 }

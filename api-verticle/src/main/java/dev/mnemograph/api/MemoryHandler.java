@@ -64,7 +64,7 @@ public final class MemoryHandler {
         integer(q, "limit", MemoryListQuery.DEFAULT_LIMIT),
         integer(q, "offset", 0),
         Optional.ofNullable(string(q, "ordering")).orElse(MemoryListQuery.DEFAULT_ORDERING),
-        bool(q, "pruning_candidates"));
+        bool(q, "pruning_candidates"), stringArray(q, "tags"), decimal(q, "min_importance", 0.0));
     respond(rc, 200, memories.list(TokenAuth.workspaceId(rc), query).map(list -> array(list, Memory::toJson)));
   }
 
@@ -191,6 +191,12 @@ public final class MemoryHandler {
     return p == null || p.isNull() ? null : p.getString();
   }
 
+  /** A comma-separated array parameter ({@code style: form, explode: false}); empty when absent. */
+  static List<String> stringArray(Map<String, RequestParameter> params, String name) {
+    RequestParameter p = params.get(name);
+    return p == null || p.isNull() ? List.of() : p.getJsonArray().stream().map(String::valueOf).toList();
+  }
+
   static int integer(Map<String, RequestParameter> params, String name, int fallback) {
     RequestParameter p = params.get(name);
     return p == null || p.isNull() ? fallback : p.getInteger();
@@ -201,7 +207,7 @@ public final class MemoryHandler {
     return p == null || p.isNull() ? fallback : p.getDouble();
   }
 
-  private static boolean bool(Map<String, RequestParameter> params, String name) {
+  static boolean bool(Map<String, RequestParameter> params, String name) {
     RequestParameter p = params.get(name);
     return p != null && !p.isNull() && p.getBoolean();
   }

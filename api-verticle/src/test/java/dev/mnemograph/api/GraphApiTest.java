@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static dev.mnemograph.api.StoreMemoryApiTest.assertValidationError;
@@ -87,6 +89,30 @@ class GraphApiTest {
         "total_edges_capped"), g.fieldNames());
     assertEquals(Set.of("memory_id", "title", "memory_type", "importance_score", "pagerank_score", "community_label"),
         g.getJsonArray("nodes").getJsonObject(0).fieldNames());
+  }
+
+  @Test
+  void communities_come_with_their_labels_and_sizes_only_when_asked() {
+    JsonObject g = graph("?include_communities=true");
+
+    Map<String, Long> drawn = new TreeMap<>();
+    g.getJsonArray("nodes").forEach(n -> {
+      String label = ((JsonObject) n).getString("community_label");
+      if (label != null) {
+        drawn.merge(label, 1L, Long::sum);
+      }
+    });
+    List<JsonObject> communities = g.getJsonArray("communities").stream().map(c -> (JsonObject) c).toList();
+    assertFalse(communities.isEmpty(), g.encodePrettily());
+    Map<String, Long> counted = new TreeMap<>();
+    communities.forEach(c -> counted.put(c.getString("label"), c.getLong("size")));
+    assertEquals(drawn, counted, "the whole graph is drawn here, so its nodes are every community's members");
+    for (int i = 1; i < communities.size(); i++) {
+      assertTrue(communities.get(i - 1).getLong("size") >= communities.get(i).getLong("size"), "largest first");
+    }
+    assertEquals(Set.of("label", "size"), communities.get(0).fieldNames());
+    assertFalse(graph("").containsKey("communities"));
+    assertFalse(graph("?include_communities=false").containsKey("communities"));
   }
 
   @Test

@@ -137,10 +137,12 @@ class ListMemoriesApiTest {
   void a_percent_sign_in_any_query_parameter_is_the_literal_value_never_a_500() {
     String id = stored.get(0).getString("memory_id");
     Map<String, List<String>> parameters = new LinkedHashMap<>();
-    parameters.put("/memories/", List.of("memory_type", "limit", "offset", "ordering", "pruning_candidates"));
+    parameters.put("/memories/", List.of("memory_type", "limit", "offset", "ordering", "pruning_candidates",
+        "min_importance"));
     parameters.put("/memories/index", List.of("memory_type", "limit", "offset"));
     parameters.put("/memories/timeline", List.of("days", "memory_type", "limit", "offset"));
-    parameters.put("/memories/graph", List.of("max_nodes", "min_confidence", "relationship_types"));
+    parameters.put("/memories/graph", List.of("max_nodes", "min_confidence", "relationship_types",
+        "include_communities"));
     parameters.put("/memories/" + id, List.of("include_related"));
     parameters.put("/memories/" + id + "/related", List.of("limit", "similarity_threshold"));
     for (var operation : parameters.entrySet()) {
@@ -159,6 +161,27 @@ class ListMemoriesApiTest {
     assertValidationError(api.get("/memories/?ordering=%252Dimportance_score"), List.of("query", "ordering"), "enum");
     assertEquals(200, api.get("/memories/?ordering=%2Dimportance_score").statusCode());
     assertEquals(200, api.get("/memories/graph?relationship_types=references%2Cdepends_on").statusCode());
+  }
+
+  @Test
+  void filters_by_tags_all_of_them_and_by_the_lowest_importance() {
+    Api tagged = Api.newWorkspace("list-tags");
+    String both = tagged.store(new JsonObject().put("title", "both").put("narrative", "db and auth")
+        .put("tags", new JsonArray().add("db").add("auth")).put("importance_score", 0.8)).getString("memory_id");
+    String db = tagged.store(new JsonObject().put("title", "db").put("narrative", "db only")
+        .put("tags", new JsonArray().add("db")).put("importance_score", 0.4)).getString("memory_id");
+    String none = tagged.store(new JsonObject().put("title", "none").put("narrative", "no tags")
+        .put("importance_score", 0.9)).getString("memory_id");
+
+    assertEquals(List.of(both, db), ids(tagged.list("?tags=db")));
+    assertEquals(List.of(both), ids(tagged.list("?tags=db,auth")));
+    assertEquals(List.of(both), ids(tagged.list("?tags=auth%2Cdb")));
+    assertEquals(List.of(), ids(tagged.list("?tags=db,billing")));
+    assertEquals(List.of(none, both), ids(tagged.list("?min_importance=0.5")));
+    assertEquals(List.of(both), ids(tagged.list("?tags=db&min_importance=0.5")));
+    assertEquals(List.of(none, both, db), ids(tagged.list("?min_importance=0")));
+    assertValidationError(tagged.get("/memories/?min_importance=1.5"), List.of("query", "min_importance"),
+        "less_than_equal");
   }
 
   @Test

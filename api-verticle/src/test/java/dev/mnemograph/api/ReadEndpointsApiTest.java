@@ -82,8 +82,44 @@ class ReadEndpointsApiTest {
     assertEquals(3, ws.getInteger("embedded_memory_count"));
     assertEquals(0, ws.getJsonObject("jobs").getInteger("open"));
     assertEquals(0, ws.getJsonObject("jobs").getInteger("failed"));
+    JsonObject byKind = ws.getJsonObject("jobs").getJsonObject("by_kind");
+    assertEquals(List.of("embed", "discover_relationships"), List.copyOf(byKind.fieldNames()));
+    JsonObject idle = new JsonObject().put("pending", 0).put("running", 0).put("failed", 0);
+    assertEquals(idle, byKind.getJsonObject("embed"));
+    assertEquals(idle, byKind.getJsonObject("discover_relationships"));
     assertTrue(ws.containsKey("relationship_count"));
     assertTrue(ws.containsKey("last_graph_run"));
+  }
+
+  @Test
+  void the_workspace_counts_its_own_queue_per_kind_and_status() {
+    Api mine = Api.newWorkspace("queue-mine");
+    Api theirs = Api.newWorkspace("queue-theirs");
+    String myWorkspace = mine.get("/workspace").bodyAsJsonObject().getString("workspace_id");
+    String theirWorkspace = theirs.get("/workspace").bodyAsJsonObject().getString("workspace_id");
+    // jobs no worker takes: pending ones not due for a day, a running one with a long lease, a failed one
+    for (Object[] job : new Object[][] {{myWorkspace, "embed", "pending"}, {myWorkspace, "embed", "failed"},
+        {myWorkspace, "discover_relationships", "pending"}, {myWorkspace, "discover_relationships", "pending"},
+        {myWorkspace, "discover_relationships", "running"}, {theirWorkspace, "embed", "pending"},
+        {theirWorkspace, "embed", "failed"}}) {
+      TestService.get().pool().preparedQuery("""
+              INSERT INTO job (workspace_id, kind, memory_id, status, run_at, locked_by, lease_until)
+              VALUES ($1, $2, 'mem-queue-' || gen_random_uuid(), $3, now() + interval '1 day',
+                      CASE WHEN $3 = 'running' THEN 'a test' END,
+                      CASE WHEN $3 = 'running' THEN now() + interval '1 day' END)""")
+          .execute(Tuple.of(job[0], job[1], job[2])).await();
+    }
+
+    JsonObject jobs = mine.get("/workspace").bodyAsJsonObject().getJsonObject("jobs");
+
+    assertEquals(4, jobs.getInteger("open"));
+    assertEquals(1, jobs.getInteger("failed"));
+    assertEquals(new JsonObject().put("pending", 1).put("running", 0).put("failed", 1),
+        jobs.getJsonObject("by_kind").getJsonObject("embed"));
+    assertEquals(new JsonObject().put("pending", 2).put("running", 1).put("failed", 0),
+        jobs.getJsonObject("by_kind").getJsonObject("discover_relationships"));
+    TestService.get().pool().preparedQuery("DELETE FROM job WHERE memory_id LIKE 'mem-queue-%' AND workspace_id = ANY($1)")
+        .execute(Tuple.tuple().addArrayOfString(new String[] {myWorkspace, theirWorkspace})).await();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.mnemograph.mcp;
 
 import dev.mnemograph.support.Api;
+import dev.mnemograph.support.Commands;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.ApiKeys;
 import dev.mnemograph.workspace.NewApiKey;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +56,7 @@ class McpApiTest {
   void the_typescript_client_stores_a_memory_finds_it_by_words_meaning_and_file_explores_and_rates_it()
       throws Exception {
     String key = Api.newWorkspace("mcp-client").key();
-    run(Duration.ofMinutes(3), "npm", "ci", "--no-audit", "--no-fund");
+    Commands.npmCi(CLIENT_DIR, OUTPUT_DIR);
 
     JsonObject seen = runClient(key);
 
@@ -400,33 +400,7 @@ class McpApiTest {
   /** Runs client.mjs against this service; its stdout is one JSON object of what it saw. */
   private static JsonObject runClient(String key) throws IOException, InterruptedException {
     String url = "http://127.0.0.1:" + TestService.get().httpPort() + McpEndpoint.PATH;
-    Path stdout = run(Duration.ofMinutes(2), Map.of("MCP_URL", url, "MCP_KEY", key), "node", "client.mjs");
-    String out = Files.readString(stdout).strip();
-    return new JsonObject(out.substring(out.lastIndexOf('\n') + 1));
-  }
-
-  private static Path run(Duration timeout, String... command) throws IOException, InterruptedException {
-    return run(timeout, Map.of(), command);
-  }
-
-  /** Runs a command in the client's folder; fails the test unless it exits 0 in time. Answers its stdout file. */
-  private static Path run(Duration timeout, Map<String, String> env, String... command)
-      throws IOException, InterruptedException {
-    Files.createDirectories(OUTPUT_DIR);
-    Path stdout = OUTPUT_DIR.resolve(command[0] + ".out");
-    Path stderr = OUTPUT_DIR.resolve(command[0] + ".err");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(CLIENT_DIR.toFile())
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
-    }
-    if (p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + "\nstdout: "
-          + Files.readString(stdout) + "\nstderr: " + Files.readString(stderr));
-    }
-    return stdout;
+    return Commands.lastJsonLine(Commands.run(CLIENT_DIR, OUTPUT_DIR, Duration.ofMinutes(2),
+        Map.of("MCP_URL", url, "MCP_KEY", key), "node", "client.mjs"));
   }
 }

@@ -107,6 +107,17 @@ public final class GraphRepository {
              (SELECT count(*) FROM (SELECT 1 FROM memory_relationship WHERE workspace_id = $1 LIMIT $2) r) AS edges""";
 
   /**
+   * The workspace's communities (the last graph run's labels) by size, largest first, at most $2. Only when asked
+   * for: it reads every memory row of the workspace.
+   */
+  private static final String COMMUNITIES = """
+      SELECT community_label, count(*) AS size FROM memory
+      WHERE workspace_id = $1 AND community_label IS NOT NULL
+      GROUP BY community_label
+      ORDER BY size DESC, community_label
+      LIMIT $2""";
+
+  /**
    * The workspace's memory and relationship counts, each exact up to {@link GraphQuery#COUNT_CAP}; past it,
    * the count reads {@code COUNT_CAP} and its flag says so.
    */
@@ -214,6 +225,13 @@ public final class GraphRepository {
         .execute(Tuple.of(workspaceId).addArrayOfString(memoryIds.toArray(String[]::new))
             .addArrayOfString(types.toArray(String[]::new)).addDouble(minConfidence).addInteger(limit))
         .map(GraphRepository::all);
+  }
+
+  /** The workspace's {@code limit} largest communities. */
+  public Future<List<MemoryGraph.Community>> communities(SqlClient client, String workspaceId, int limit) {
+    return client.preparedQuery(COMMUNITIES)
+        .mapping(r -> new MemoryGraph.Community(r.getString("community_label"), r.getLong("size")))
+        .execute(Tuple.of(workspaceId, limit)).map(GraphRepository::all);
   }
 
   public Future<Totals> totals(SqlClient client, String workspaceId) {

@@ -95,12 +95,14 @@ public final class GraphService {
     int maxEdges = q.maxNodes() * GraphQuery.EDGES_PER_NODE;
     return pool.withConnection(conn -> {
       Future<GraphRepository.Totals> totals = graph.totals(conn, workspaceId);
+      Future<List<MemoryGraph.Community>> communities = q.includeCommunities()
+          ? graph.communities(conn, workspaceId, GraphQuery.MAX_COMMUNITIES) : Future.succeededFuture(null);
       return graph.central(conn, workspaceId, q.maxNodes())
           .compose(nodes -> graph.among(conn, workspaceId, nodes.stream().map(GraphNode::memoryId).toList(),
                   q.relationshipTypes(), q.minConfidence(), maxEdges + 1)
-              .compose(edges -> totals.map(t -> new MemoryGraph(nodes,
+              .compose(edges -> totals.compose(t -> communities.map(c -> new MemoryGraph(nodes,
                   edges.size() > maxEdges ? edges.subList(0, maxEdges) : edges,
-                  nodes.size() < t.nodes() || edges.size() > maxEdges, t))));
+                  nodes.size() < t.nodes() || edges.size() > maxEdges, t, c)))));
     });
   }
 }

@@ -1,15 +1,18 @@
 package dev.mnemograph.memory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * One page of a workspace's memories.
  *
- * @param ordering one of {@link #ORDERINGS}' keys, e.g. {@code -importance_score}
+ * @param ordering      one of {@link #ORDERINGS}' keys, e.g. {@code -importance_score}
+ * @param tags          tags every memory listed has (none: no condition)
+ * @param minImportance the lowest importance_score listed (0: no condition)
  */
 public record MemoryListQuery(Optional<String> memoryType, int limit, int offset, String ordering,
-                              boolean pruningCandidates) {
+                              boolean pruningCandidates, List<String> tags, double minImportance) {
 
   public static final int DEFAULT_LIMIT = 50;
   public static final String DEFAULT_ORDERING = "-importance_score";
@@ -32,6 +35,15 @@ public record MemoryListQuery(Optional<String> memoryType, int limit, int offset
     if (!ORDERINGS.containsKey(ordering)) {
       throw new IllegalArgumentException("Unsupported ordering '" + ordering + "'");
     }
+    if (!(minImportance >= 0 && minImportance <= 1)) {
+      throw new IllegalArgumentException("min_importance must be between 0 and 1, got " + minImportance);
+    }
+    tags = List.copyOf(tags);
+  }
+
+  public MemoryListQuery(Optional<String> memoryType, int limit, int offset, String ordering,
+                         boolean pruningCandidates) {
+    this(memoryType, limit, offset, ordering, pruningCandidates, List.of(), 0.0);
   }
 
   String orderBy() {

@@ -46,6 +46,8 @@ public final class MemoryRepository {
         AND (NOT $3 OR (importance_score < 0.3
                         AND created_at < now() - make_interval(days => $4)
                         AND coalesce(last_accessed_at, created_at) < now() - interval '90 days'))
+        AND ($7::text[] IS NULL OR tags @> $7::text[])
+        AND importance_score >= $8
       ORDER BY %s
       LIMIT $5 OFFSET $6""";
 
@@ -177,7 +179,9 @@ public final class MemoryRepository {
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
     return pool.preparedQuery(LIST.formatted(q.orderBy())).mapping(Memory::of)
         .execute(Tuple.of(workspaceId, q.memoryType().orElse(null), q.pruningCandidates(), retentionDays,
-            q.limit(), q.offset()))
+                q.limit(), q.offset())
+            .addArrayOfString(q.tags().isEmpty() ? null : q.tags().toArray(String[]::new))
+            .addDouble(q.minImportance()))
         .map(MemoryRepository::all);
   }
 

@@ -1,6 +1,7 @@
 package dev.mnemograph.workspace;
 
 import dev.mnemograph.graph.WorkspaceGraph;
+import dev.mnemograph.jobs.JobKind;
 import dev.mnemograph.memory.Memory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +12,10 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Workspaces and their API keys. Keys are looked up by their SHA-256, compared in SQL. */
 public final class WorkspaceRepository {
@@ -38,19 +41,29 @@ public final class WorkspaceRepository {
       WHERE revoked_at IS NULL AND (key_id::text = $1 OR key_prefix = $1)
       RETURNING key_id""";
 
+  /** The job statuses counted per kind (done jobs are history, not queue). */
+  private static final List<String> QUEUE_STATUSES = List.of("pending", "running", "failed");
+
+  /** A count column per kind and status of the queue, e.g. {@code embed_pending}, all from one scan. */
+  private static final String JOBS_BY_KIND = Arrays.stream(JobKind.values())
+      .flatMap(kind -> QUEUE_STATUSES.stream().map(status -> ",\n                           "
+          + "count(*) FILTER (WHERE kind = '" + kind.dbName() + "' AND status = '" + status + "') AS "
+          + kind.dbName() + "_" + status))
+      .collect(Collectors.joining());
+
   private static final String SUMMARY = """
       SELECT w.workspace_id, w.name, w.created_at, m.memory_count, m.embedded_count,
              (SELECT count(*) FROM memory_relationship r WHERE r.workspace_id = w.workspace_id) AS relationship_count,
-             j.open_jobs, j.failed_jobs
+             j.*
       FROM workspace w,
            LATERAL (SELECT count(*) AS memory_count,
                            (SELECT count(*) FROM memory_embedding e WHERE e.workspace_id = w.workspace_id)
                              AS embedded_count
                     FROM memory WHERE workspace_id = w.workspace_id) m,
            LATERAL (SELECT count(*) FILTER (WHERE status IN ('pending', 'running')) AS open_jobs,
-                           count(*) FILTER (WHERE status = 'failed') AS failed_jobs
+                           count(*) FILTER (WHERE status = 'failed') AS failed_jobs%s
                     FROM job WHERE workspace_id = w.workspace_id) j
-      WHERE w.workspace_id = $1""";
+      WHERE w.workspace_id = $1""".formatted(JOBS_BY_KIND);
 
   private final Pool pool;
 
@@ -103,9 +116,20 @@ public final class WorkspaceRepository {
           .put("memory_count", r.getLong("memory_count"))
           .put("embedded_memory_count", r.getLong("embedded_count"))
           .put("relationship_count", r.getLong("relationship_count"))
-          .put("jobs", new JsonObject().put("open", r.getLong("open_jobs")).put("failed", r.getLong("failed_jobs")));
+          .put("jobs", new JsonObject().put("open", r.getLong("open_jobs")).put("failed", r.getLong("failed_jobs"))
+              .put("by_kind", jobsByKind(r)));
       return new WorkspaceGraph(pool).lastRun(workspaceId).map(run -> summary.put("last_graph_run", run));
     });
+  }
+
+  private static JsonObject jobsByKind(Row r) {
+    JsonObject byKind = new JsonObject();
+    for (JobKind kind : JobKind.values()) {
+      JsonObject counts = new JsonObject();
+      QUEUE_STATUSES.forEach(status -> counts.put(status, r.getLong(kind.dbName() + "_" + status)));
+      byKind.put(kind.dbName(), counts);
+    }
+    return byKind;
   }
 
   public Future<Optional<Workspace>> firstWorkspace() {
