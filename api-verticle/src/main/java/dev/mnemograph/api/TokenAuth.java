@@ -2,6 +2,8 @@ package dev.mnemograph.api;
 
 import dev.mnemograph.workspace.ApiKeyCache;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.TokenCredentials;
@@ -38,15 +40,24 @@ public final class TokenAuth {
 
   private static Future<User> admitted(ApiKeyCache keys, String key, String workspaceId) {
     long retryAfter = keys.admit(key);
-    return retryAfter == 0 ? Future.succeededFuture(User.fromName(workspaceId))
-        : Future.failedFuture(new RateLimited(retryAfter));
+    if (retryAfter == 0) {
+      return Future.succeededFuture(User.fromName(workspaceId));
+    }
+    // refused after a pause: a client that retries at once cannot turn cheap refusals into a flood that
+    // takes the event loop from every other workspace (FloodIsolationBenchmark)
+    Promise<User> refused = Promise.promise();
+    Vertx.currentContext().owner().setTimer(RateLimited.ANSWER_DELAY_MS, t -> refused.fail(new RateLimited(retryAfter)));
+    return refused.future();
   }
 
   /**
    * A key over its rate on this node, and when to retry: a 429 ({@link ErrorResponses}), though the
    * authentication handler passes it on inside a 401.
    */
-  static final class RateLimited extends RuntimeException {
+  public static final class RateLimited extends RuntimeException {
+    /** How long a refusal waits before it is sent: the pace of a client that retries without waiting. */
+    public static final long ANSWER_DELAY_MS = 1_000;
+
     final long retryAfterSeconds;
 
     RateLimited(long retryAfterSeconds) {

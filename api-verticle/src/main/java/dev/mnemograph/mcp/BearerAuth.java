@@ -1,5 +1,6 @@
 package dev.mnemograph.mcp;
 
+import dev.mnemograph.api.TokenAuth;
 import dev.mnemograph.workspace.ApiKeyCache;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -48,6 +49,9 @@ final class BearerAuth implements Handler<RoutingContext> {
       rc.request().pause();
     }
     keys.workspaceOfKey(bearer.group(1)).onComplete(ar -> {
+      // 0: admitted; > 0: over its rate, seconds to wait; -1: no key to count
+      long retryAfter = ar.succeeded() && ar.result().isPresent() ? keys.admit(bearer.group(1)) : -1;
+      boolean accepted = retryAfter == 0;
       if (paused) {
         rc.request().resume();
       }
@@ -57,15 +61,16 @@ final class BearerAuth implements Handler<RoutingContext> {
         VertxMcpTransport.detail(rc, 503, "The memory service cannot reach its database; try again shortly.");
       } else if (ar.result().isEmpty()) {
         unauthorized(rc, "Invalid or revoked API key.");
+      } else if (accepted) {
+        rc.put(WORKSPACE_ID, ar.result().get());
+        rc.next();
       } else {
-        long retryAfter = keys.admit(bearer.group(1));
-        if (retryAfter > 0) {
-          rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
-          VertxMcpTransport.detail(rc, 429, "Too many requests with this API key; retry after " + retryAfter + " s.");
-        } else {
-          rc.put(WORKSPACE_ID, ar.result().get());
-          rc.next();
-        }
+        rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
+        rc.vertx().setTimer(TokenAuth.RateLimited.ANSWER_DELAY_MS, t -> {   // as the REST API's 429
+          if (!rc.response().closed()) {
+            VertxMcpTransport.detail(rc, 429, "Too many requests with this API key; retry after " + retryAfter + " s.");
+          }
+        });
       }
     });
   }

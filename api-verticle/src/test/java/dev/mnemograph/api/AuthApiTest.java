@@ -154,11 +154,13 @@ class AuthApiTest {
         assertEquals(200, http.get("/api/v1/memories/").putHeader("Authorization", "Token " + busy.key()).send()
             .await().statusCode());
       }
-      HttpResponse<Buffer> refused = http.get("/api/v1/memories/").putHeader("Authorization", "Token " + busy.key())
-          .send().await();
-      HttpResponse<Buffer> mcp = http.post(McpEndpoint.PATH).putHeader("Authorization", "Bearer " + busy.key())
+      // both at once: each refusal is answered after a pause (1 s), in which the bucket earns a token again
+      var rest = http.get("/api/v1/memories/").putHeader("Authorization", "Token " + busy.key()).send();
+      var mcpCall = http.post(McpEndpoint.PATH).putHeader("Authorization", "Bearer " + busy.key())
           .putHeader("Accept", "application/json, text/event-stream")
-          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "ping")).await();
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "ping"));
+      HttpResponse<Buffer> refused = rest.await();
+      HttpResponse<Buffer> mcp = mcpCall.await();
       HttpResponse<Buffer> other = http.get("/api/v1/memories/").putHeader("Authorization", "Token " + calm.key())
           .send().await();
 
