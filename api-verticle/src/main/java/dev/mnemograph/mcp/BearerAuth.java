@@ -42,8 +42,10 @@ final class BearerAuth implements Handler<RoutingContext> {
           + "'Token <api-key>').");
       return;
     }
-    // The lookup is asynchronous: hold the body meanwhile (as vertx-web's own authentication handlers do), and
-    // let it flow again before the route goes on, or a refused body would stall the connection.
+    // The lookup is asynchronous: hold the body meanwhile (as vertx-web's own authentication handlers do). An
+    // accepted request lets it flow again only once the route has gone on to the BodyHandler: resumed before,
+    // a body that arrived during a lookup in the database ended the request first, and the BodyHandler failed
+    // it (a 500, AuthApiTest). A refused one lets it flow at once, or it would stall the connection.
     boolean paused = !rc.request().isEnded();
     if (paused) {
       rc.request().pause();
@@ -52,7 +54,7 @@ final class BearerAuth implements Handler<RoutingContext> {
       // 0: admitted; > 0: over its rate, seconds to wait; -1: no key to count
       long retryAfter = ar.succeeded() && ar.result().isPresent() ? keys.admit(bearer.group(1)) : -1;
       boolean accepted = retryAfter == 0;
-      if (paused) {
+      if (paused && !accepted) {
         rc.request().resume();
       }
       if (ar.failed()) {
@@ -64,6 +66,9 @@ final class BearerAuth implements Handler<RoutingContext> {
       } else if (accepted) {
         rc.put(WORKSPACE_ID, ar.result().get());
         rc.next();
+        if (paused) {
+          rc.request().resume();
+        }
       } else {
         rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
         rc.vertx().setTimer(TokenAuth.RateLimited.ANSWER_DELAY_MS, t -> {   // as the REST API's 429
