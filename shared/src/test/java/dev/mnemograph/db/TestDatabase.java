@@ -67,7 +67,14 @@ public final class TestDatabase implements AutoCloseable {
     database.close();
     if (dropAfter != null) {
       Pool pool = PgBuilder.pool().connectingTo(admin).using(vertx).build();
-      pool.query("DROP DATABASE IF EXISTS " + dropAfter + " WITH (FORCE)").execute().await();
+      // FORCE ends this class's own lingering sessions, but may not end an autovacuum worker that happens to be
+      // in the database ("permission denied to terminate process", 42501); a plain DROP signals that one to
+      // stop and waits for it
+      try {
+        pool.query("DROP DATABASE IF EXISTS " + dropAfter + " WITH (FORCE)").execute().await();
+      } catch (RuntimeException e) {
+        pool.query("DROP DATABASE IF EXISTS " + dropAfter).execute().await();
+      }
       pool.close().await();
     }
     vertx.close().await();
