@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * {@code Authorization: Bearer <key>}, as MCP clients send it (the REST API takes {@code Token}): the key's
  * workspace goes into the routing context under {@link #WORKSPACE_ID}. A missing, malformed, unknown or
- * revoked key is a 401 before the MCP server sees the request, a key over its rate a 429 with Retry-After; a key that cannot be checked because the
- * database is unreachable is a 503, never a 401, so that a client does not conclude that its key is bad.
+ * revoked key is a 401 before the MCP server sees the request, a key over its rate a 429 with Retry-After (as
+ * on the REST API); a key that cannot be checked because the database is unreachable is a 503, never a 401,
+ * so that a client does not conclude that its key is bad.
  */
 final class BearerAuth implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(BearerAuth.class);
