@@ -59,7 +59,7 @@ public final class ErrorResponses {
       rc.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       send(rc, 503, "The memory service cannot reach its database; try again shortly.");
     } else if (limited != null) {
-      rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(limited.retryAfterSeconds));
+      rc.response().putHeader(HttpHeaders.RETRY_AFTER, limited.retryAfter());
       send(rc, 429, limited.detail());
     } else if (failure instanceof HttpException he && he.getCause() instanceof ValidatorException ve) {
       validationFailure(rc, ve);

@@ -40,14 +40,7 @@ public final class TokenAuth {
 
   private static Future<User> admitted(ApiKeyCache keys, String key, String workspaceId) {
     long retryAfter = keys.admit(key);
-    if (retryAfter == 0) {
-      return Future.succeededFuture(User.fromName(workspaceId));
-    }
-    // refused after a pause: a client that retries at once cannot turn cheap refusals into a flood that
-    // takes the event loop from every other workspace (FloodIsolationBenchmark)
-    Promise<User> refused = Promise.promise();
-    Vertx.currentContext().owner().setTimer(RateLimited.ANSWER_DELAY_MS, t -> refused.fail(new RateLimited(retryAfter)));
-    return refused.future();
+    return retryAfter == 0 ? Future.succeededFuture(User.fromName(workspaceId)) : RateLimited.refusal(retryAfter);
   }
 
   /**
@@ -56,16 +49,32 @@ public final class TokenAuth {
    */
   public static final class RateLimited extends RuntimeException {
     /** How long a refusal waits before it is sent: the pace of a client that retries without waiting. */
-    public static final long ANSWER_DELAY_MS = 1_000;
+    private static final long ANSWER_DELAY_MS = 1_000;
 
-    final long retryAfterSeconds;
+    private final long retryAfterSeconds;
 
-    RateLimited(long retryAfterSeconds) {
+    private RateLimited(long retryAfterSeconds) {
       super("rate limited", null, false, false);
       this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    String detail() {
+    /**
+     * Fails with a RateLimited after a pause, on the caller's event loop: a client that retries at once
+     * cannot turn cheap refusals into a flood that takes the event loop from every other workspace
+     * (FloodIsolationBenchmark). REST and MCP refuse alike.
+     */
+    public static <T> Future<T> refusal(long retryAfterSeconds) {
+      Promise<T> refused = Promise.promise();
+      Vertx.currentContext().owner().setTimer(ANSWER_DELAY_MS, t -> refused.fail(new RateLimited(retryAfterSeconds)));
+      return refused.future();
+    }
+
+    /** The Retry-After header's value, in seconds. */
+    public String retryAfter() {
+      return String.valueOf(retryAfterSeconds);
+    }
+
+    public String detail() {
       return "Too many requests with this API key; retry after " + retryAfterSeconds + " s.";
     }
 

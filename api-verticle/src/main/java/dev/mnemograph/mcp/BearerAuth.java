@@ -71,10 +71,11 @@ final class BearerAuth implements Handler<RoutingContext> {
           rc.request().resume();
         }
       } else {
-        rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
-        rc.vertx().setTimer(TokenAuth.RateLimited.ANSWER_DELAY_MS, t -> {   // as the REST API's 429
+        TokenAuth.RateLimited.refusal(retryAfter).onFailure(e -> {
+          TokenAuth.RateLimited limited = (TokenAuth.RateLimited) e;
           if (!rc.response().closed()) {
-            VertxMcpTransport.detail(rc, 429, "Too many requests with this API key; retry after " + retryAfter + " s.");
+            rc.response().putHeader(HttpHeaders.RETRY_AFTER, limited.retryAfter());
+            VertxMcpTransport.detail(rc, 429, limited.detail());
           }
         });
       }

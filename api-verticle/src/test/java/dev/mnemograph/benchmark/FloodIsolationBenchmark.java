@@ -4,6 +4,7 @@ import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -56,7 +57,7 @@ class FloodIsolationBenchmark {
     }
   }
 
-  private static IntFunction<io.vertx.core.Future<?>> listing(WebClient http, NewApiKey key) {
+  private static IntFunction<Future<?>> listing(WebClient http, NewApiKey key) {
     return i -> http.get("/api/v1/memories/?limit=10").putHeader("Authorization", "Token " + key.key()).send()
         .map(res -> {
           assertEquals(200, res.statusCode(), res.bodyAsString());
@@ -79,7 +80,7 @@ class FloodIsolationBenchmark {
         assertEquals(201, status);
       }
     }
-    IntFunction<io.vertx.core.Future<?>> list = listing(http, other);
+    IntFunction<Future<?>> list = listing(http, other);
     // the JIT's warm-up, with a key of its own: the measured key stays within its burst
     for (int round = 0; round < 3; round++) {
       Latency.measure(listing(http, warmUp), 1_500, 1);
