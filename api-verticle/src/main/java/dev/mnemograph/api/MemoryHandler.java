@@ -3,6 +3,7 @@ package dev.mnemograph.api;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.memory.Feedback;
 import dev.mnemograph.memory.Memory;
+import dev.mnemograph.memory.MemoryDetail;
 import dev.mnemograph.memory.MemoryChanges;
 import dev.mnemograph.memory.MemoryIndexEntry;
 import dev.mnemograph.memory.MemoryListQuery;
@@ -71,12 +72,13 @@ public final class MemoryHandler {
   void get(RoutingContext rc) {
     String ws = TokenAuth.workspaceId(rc);
     String id = memoryId(rc);
-    Future<JsonObject> detail = memories.detail(ws, id);
+    Future<MemoryDetail> detail = memories.detail(ws, id);
     if (bool(validated(rc).getQuery(), "include_related")) {
-      detail = detail.compose(d -> memories.related(ws, id, INCLUDED_RELATED, similarityThreshold)
-          .map(related -> d.put("related_memories", array(related, SearchResult::toJson))));
+      respond(rc, 200, detail.compose(d -> memories.related(ws, id, INCLUDED_RELATED, similarityThreshold)
+          .map(related -> d.toJson().put("related_memories", array(related, SearchResult::toJson)))));
+    } else {
+      respond(rc, 200, detail.map(MemoryDetail::encode));
     }
-    respond(rc, 200, detail);
   }
 
   void related(RoutingContext rc) {
@@ -153,7 +155,9 @@ public final class MemoryHandler {
   static void respond(RoutingContext rc, int status, Future<?> result) {
     result.onSuccess(json -> rc.response().setStatusCode(status)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(json instanceof JsonObject o ? o.encode() : ((JsonArray) json).encode()))
+            .end(json instanceof JsonObject o ? o.encode()
+                : json instanceof JsonArray a ? a.encode()
+                : (String) json))   // JSON text already
         .onFailure(rc::fail);
   }
 

@@ -9,6 +9,7 @@ import dev.mnemograph.graph.GraphNode;
 import dev.mnemograph.graph.GraphService;
 import dev.mnemograph.graph.Subgraph;
 import dev.mnemograph.memory.Memory;
+import dev.mnemograph.memory.MemoryDetail;
 import dev.mnemograph.memory.MemoryIndexEntry;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.NewMemory;
@@ -353,10 +354,10 @@ public final class MemoryTools {
     String id = a.requiredString("memory_id", 64);
     boolean includeRelated = a.bool("include_related", false);
     // detail first: it records the access, and fails for a memory that is not in this workspace
-    return memories.detail(ws, id).compose(d -> (includeRelated
+    return memories.detail(ws, id).map(MemoryDetail::toJson).compose(d -> (includeRelated
             ? memories.related(ws, id, INCLUDED_RELATED, similarityThreshold)
             : Future.succeededFuture(List.<SearchResult>of()))
-        .map(similar -> MemoryDetail.render(d, similar, includeRelated)));
+        .map(similar -> DetailText.render(d, similar, includeRelated)));
   }
 
   private Future<CallToolResult> explore(String ws, ToolArguments a) {
@@ -478,7 +479,7 @@ public final class MemoryTools {
   }
 
   /** The text and structure of memory_get_detail. */
-  private static final class MemoryDetail {
+  private static final class DetailText {
     static CallToolResult render(JsonObject d, List<SearchResult> similar, boolean includeRelated) {
       String narrative = d.getString("narrative");
       StringBuilder t = new StringBuilder()

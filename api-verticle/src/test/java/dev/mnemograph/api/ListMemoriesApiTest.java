@@ -207,6 +207,26 @@ class ListMemoriesApiTest {
     assertTrue(ids(ws.list("")).contains(fresh));
   }
 
+  /** Every filter at once, each combination being its own statement. */
+  @Test
+  void all_filters_combine() {
+    Api ws = Api.newWorkspace("all-filters");
+    String match = ws.store(new JsonObject().put("title", "stale db note").put("narrative", "n").put("memory_type", "pattern")
+        .put("tags", new JsonArray().add("db")).put("importance_score", 0.2)).getString("memory_id");
+    String otherType = ws.store(new JsonObject().put("title", "stale db decision").put("narrative", "n")
+        .put("tags", new JsonArray().add("db")).put("importance_score", 0.2)).getString("memory_id");
+    String untagged = ws.store(new JsonObject().put("title", "stale note").put("narrative", "n")
+        .put("memory_type", "pattern").put("importance_score", 0.2)).getString("memory_id");
+    for (String id : List.of(match, otherType, untagged)) {
+      backdate(id, 200, null);
+    }
+
+    assertEquals(List.of(match), ids(ws.list(
+        "?memory_type=pattern&tags=db&min_importance=0.1&pruning_candidates=true&ordering=-access_count&limit=5&offset=0")));
+    assertEquals(List.of(), ids(ws.list("?memory_type=pattern&tags=db&min_importance=0.1&pruning_candidates=true&offset=1")));
+    assertEquals(List.of(), ids(ws.list("?memory_type=pattern&tags=db&min_importance=0.25")));
+  }
+
   /** Each memory but the candidate fails exactly one of the three rules, which alone keeps it out. */
   @Test
   void each_pruning_rule_alone_keeps_a_memory_out() {

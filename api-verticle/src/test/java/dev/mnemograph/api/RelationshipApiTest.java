@@ -66,6 +66,9 @@ class RelationshipApiTest {
     assertEquals(1.0, edge.getDouble("confidence"));
     assertEquals(false, edge.getBoolean("is_bidirectional"));
     assertNull(edge.getValue("context"));
+    // the detail view writes it as the answer did (its arrays come from PostgreSQL as JSON text)
+    assertEquals(List.of(edge), api.get("/memories/" + a).bodyAsJsonObject().getJsonArray("outgoing_relationships")
+        .stream().map(JsonObject.class::cast).filter(e -> "manual".equals(e.getString("discovery_method"))).toList());
   }
 
   @Test

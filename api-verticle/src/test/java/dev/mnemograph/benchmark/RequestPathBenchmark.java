@@ -62,7 +62,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * by {@code ?KEY=VALUE&...}, environment for its nodes (e.g. {@code build?MNEMOGRAPH_HTTP_INSTANCES=1});
  * {@code bench.rounds} (the list again, interleaved); {@code bench.topology} (separate | single; embedded is
  * always single); {@code bench.seed}; {@code bench.store-rates} (comma-separated); {@code bench.store-seconds};
- * {@code bench.wrk-seconds}; {@code bench.warmup-seconds}; {@code bench.drain-seconds}; {@code bench.label}. The nodes also inherit this
+ * {@code bench.wrk-seconds}; {@code bench.warmup-seconds}; {@code bench.drain-seconds}; {@code bench.label};
+ * {@code bench.jfr} (true: each node records a Java Flight Recording, {@code <role>.jfr} in its run's directory,
+ * for {@code jfr print} or JDK Mission Control). The nodes also inherit this
  * JVM's environment ({@code MNEMOGRAPH_*} settings apply to them). Needs wrk.
  */
 @Tag("benchmark")
@@ -387,6 +389,9 @@ class RequestPathBenchmark {
       throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(HAZELCAST_FLAGS);
+    if (Boolean.getBoolean("bench.jfr")) {
+      command.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve(role + ".jfr"));
+    }
     command.addAll(List.of("-cp", classpath(role), "dev.mnemograph.Main", "serve", "--role", role));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(role + ".log").toFile()));

@@ -3,23 +3,32 @@ package dev.mnemograph.memory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.List;
-
-/** A memory with its relationships: the detail view (GET /memories/{id}). */
-public record MemoryDetail(Memory memory, List<Relationship> outgoing, List<Relationship> incoming) {
+/**
+ * A memory with its relationships: the detail view (GET /memories/{id}). The two relationship arrays are the
+ * JSON text PostgreSQL wrote them as, so that the REST answer passes them on without parsing them.
+ */
+public record MemoryDetail(Memory memory, String outgoingJson, String incomingJson) {
 
   /** The memory object, its feedback counts, then both relationship arrays. */
   public JsonObject toJson() {
-    return memory.toJson()
-        .put("feedback_positive_count", memory.feedbackPositiveCount())
-        .put("feedback_negative_count", memory.feedbackNegativeCount())
-        .put("outgoing_relationships", array(outgoing))
-        .put("incoming_relationships", array(incoming));
+    return memoryJson()
+        .put("outgoing_relationships", new JsonArray(outgoingJson))
+        .put("incoming_relationships", new JsonArray(incomingJson));
   }
 
-  private static JsonArray array(List<Relationship> edges) {
-    JsonArray out = new JsonArray();
-    edges.forEach(e -> out.add(e.toJson()));
-    return out;
+  /** {@link #toJson()} encoded, with the relationship arrays spliced in as they came. */
+  public String encode() {
+    String m = memoryJson().encode();
+    return new StringBuilder(m.length() + outgoingJson.length() + incomingJson.length() + 64)
+        .append(m, 0, m.length() - 1)
+        .append(",\"outgoing_relationships\":").append(outgoingJson)
+        .append(",\"incoming_relationships\":").append(incomingJson)
+        .append('}').toString();
+  }
+
+  private JsonObject memoryJson() {
+    return memory.toJson()
+        .put("feedback_positive_count", memory.feedbackPositiveCount())
+        .put("feedback_negative_count", memory.feedbackNegativeCount());
   }
 }

@@ -35,6 +35,9 @@ public record MemoryListQuery(Optional<String> memoryType, int limit, int offset
     if (!ORDERINGS.containsKey(ordering)) {
       throw new IllegalArgumentException("Unsupported ordering '" + ordering + "'");
     }
+    if (limit < 1 || offset < 0) {
+      throw new IllegalArgumentException("limit must be at least 1 and offset at least 0, got " + limit + ", " + offset);
+    }
     if (!(minImportance >= 0 && minImportance <= 1)) {
       throw new IllegalArgumentException("min_importance must be between 0 and 1, got " + minImportance);
     }

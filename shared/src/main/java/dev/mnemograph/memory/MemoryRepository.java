@@ -39,17 +39,10 @@ public final class MemoryRepository {
   private static final String FIND_MANY = "SELECT " + Memory.COLUMNS
       + " FROM memory WHERE workspace_id = $1 AND memory_id = ANY($2)";
 
-  private static final String LIST = "SELECT " + Memory.COLUMNS + """
-       FROM memory
-      WHERE workspace_id = $1
-        AND ($2::text IS NULL OR memory_type = $2)
-        AND (NOT $3 OR (importance_score < 0.3
-                        AND created_at < now() - make_interval(days => $4)
-                        AND coalesce(last_accessed_at, created_at) < now() - interval '90 days'))
-        AND ($7::text[] IS NULL OR tags @> $7::text[])
-        AND importance_score >= $8
-      ORDER BY %s
-      LIMIT $5 OFFSET $6""";
+  /** A memory the pruning rule would remove ($n: the retention in days). */
+  private static final String PRUNING_CANDIDATE = " AND importance_score < 0.3"
+      + " AND created_at < now() - make_interval(days => $%d)"
+      + " AND coalesce(last_accessed_at, created_at) < now() - interval '90 days'";
 
   /**
    * A memory's learned importance from the given base and its own signals (V004's function), as of now; for
@@ -81,9 +74,17 @@ public final class MemoryRepository {
       WHERE workspace_id = $1 AND memory_id = $2
       RETURNING\s""" + Memory.COLUMNS;
 
-  /** One direction of a memory's edges as a JSON array, strongest first (%s: the column that is the memory). */
-  private static final String EDGES = "(SELECT coalesce(json_agg(r ORDER BY r.confidence DESC, r.created_at), '[]') "
-      + "FROM (SELECT " + Relationship.COLUMNS + " FROM memory_relationship WHERE workspace_id = $1 AND %s = $2) r)";
+  /**
+   * One direction of a memory's edges as the text of a JSON array, strongest first, each element as
+   * {@link Relationship#toJson()} writes it (created_at as {@link Memory#timestamp}, whose fixed width sorts
+   * as the time), so that the API sends it on as it comes: parsing it and writing it again took 40 % of the
+   * API node's CPU per GET. %s: the column that is the memory.
+   */
+  private static final String EDGES = "(SELECT '[' || coalesce(string_agg(row_to_json(r)::text, ',' "
+      + "ORDER BY r.confidence DESC, r.created_at COLLATE \"C\"), '') || ']' FROM (SELECT id, source_memory_id, "
+      + "target_memory_id, relationship_type, discovery_method, confidence, is_bidirectional, context, "
+      + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at "
+      + "FROM memory_relationship WHERE workspace_id = $1 AND %s = $2) r)";
 
   /**
    * The detail view in one statement: the access event, the memory as it is after it, and both arrays of
@@ -176,12 +177,34 @@ public final class MemoryRepository {
     return byMemoryId(client, FIND_MANY, workspaceId, memoryIds);
   }
 
+  /**
+   * A page of the workspace's memories. Each combination of filters is its own statement, holding only the
+   * conditions it uses, and the page's bounds are literals (two ints), so that PostgreSQL plans it once and
+   * keeps the plan. With {@code $2 IS NULL OR ...} for the filters and a parameter for LIMIT, the generic
+   * plan's estimate (a tenth of the workspace's rows) always lost to a custom one, and every call was planned
+   * anew: 0.2 ms, twice its execution (pgbench: 12,000 against 24,000 lists/s).
+   */
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
-    return pool.preparedQuery(LIST.formatted(q.orderBy())).mapping(Memory::of)
-        .execute(Tuple.of(workspaceId, q.memoryType().orElse(null), q.pruningCandidates(), retentionDays,
-                q.limit(), q.offset())
-            .addArrayOfString(q.tags().isEmpty() ? null : q.tags().toArray(String[]::new))
-            .addDouble(q.minImportance()))
+    StringBuilder sql = new StringBuilder("SELECT ").append(Memory.COLUMNS).append(" FROM memory WHERE workspace_id = $1");
+    Tuple args = Tuple.of(workspaceId);
+    if (q.memoryType().isPresent()) {
+      args.addString(q.memoryType().get());
+      sql.append(" AND memory_type = $").append(args.size());
+    }
+    if (q.pruningCandidates()) {
+      args.addInteger(retentionDays);
+      sql.append(PRUNING_CANDIDATE.formatted(args.size()));
+    }
+    if (!q.tags().isEmpty()) {
+      args.addArrayOfString(q.tags().toArray(String[]::new));
+      sql.append(" AND tags @> $").append(args.size()).append("::text[]");
+    }
+    if (q.minImportance() > 0) {
+      args.addDouble(q.minImportance());
+      sql.append(" AND importance_score >= $").append(args.size());
+    }
+    sql.append(" ORDER BY ").append(q.orderBy()).append(" LIMIT ").append(q.limit()).append(" OFFSET ").append(q.offset());
+    return pool.preparedQuery(sql.toString()).mapping(Memory::of).execute(args)
         .map(MemoryRepository::all);
   }
 
@@ -265,17 +288,8 @@ public final class MemoryRepository {
             throw NotFoundException.memory(memoryId);
           }
           Row r = rows.iterator().next();
-          return new MemoryDetail(Memory.of(r), relationships(r.getJsonArray("outgoing")),
-              relationships(r.getJsonArray("incoming")));
+          return new MemoryDetail(Memory.of(r), r.getString("outgoing"), r.getString("incoming"));
         });
-  }
-
-  private static List<Relationship> relationships(JsonArray rows) {
-    List<Relationship> out = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      out.add(Relationship.of(rows.getJsonObject(i)));
-    }
-    return out;
   }
 
   private static Memory single(RowSet<Row> rows, String memoryId) {

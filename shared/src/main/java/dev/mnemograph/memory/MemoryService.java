@@ -48,8 +48,8 @@ public final class MemoryService {
    * The detail view: records an access event and answers the memory with its feedback counts and both
    * relationship arrays, in one statement.
    */
-  public Future<JsonObject> detail(String workspaceId, String memoryId) {
-    return memories.recordAccessWithEdges(workspaceId, memoryId).map(MemoryDetail::toJson);
+  public Future<MemoryDetail> detail(String workspaceId, String memoryId) {
+    return memories.recordAccessWithEdges(workspaceId, memoryId);
   }
 
   /**

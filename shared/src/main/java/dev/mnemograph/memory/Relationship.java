@@ -40,23 +40,6 @@ public record Relationship(
         r.getOffsetDateTime("created_at"));
   }
 
-  /**
-   * From the JSON PostgreSQL makes of a row of {@link #COLUMNS} ({@code json_agg}, {@code row_to_json}): the
-   * same record as {@link #of(Row)}, so the same JSON out.
-   */
-  public static Relationship of(JsonObject r) {
-    return new Relationship(
-        UUID.fromString(r.getString("id")),
-        r.getString("source_memory_id"),
-        r.getString("target_memory_id"),
-        r.getString("relationship_type"),
-        r.getString("discovery_method"),
-        r.getDouble("confidence"),
-        r.getBoolean("is_bidirectional"),
-        r.getString("context"),
-        OffsetDateTime.parse(r.getString("created_at")));
-  }
-
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id.toString())
