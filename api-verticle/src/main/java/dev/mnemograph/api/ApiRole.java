@@ -1,5 +1,6 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.memory.AccessEvents;
 import dev.mnemograph.node.Role;
 import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.KeyRateLimit;
@@ -39,8 +40,9 @@ public final class ApiRole implements Role {
         new KeyRateLimit(node.config().rateLimitPerSecond(), node.config().rateLimitBurst()));
     int instances = node.config().httpInstances();
     int port = node.config().httpPort() == 0 ? freePort(node.config().httpHost()) : node.config().httpPort();
+    AccessEvents accessEvents = new AccessEvents(vertx, node.pool()).start();
     return vertx.deployVerticle(
-            () -> new ApiVerticle(node.config(), port, node.pool(), keys, node.health(), node.metrics()),
+            () -> new ApiVerticle(node.config(), port, node.pool(), keys, accessEvents, node.health(), node.metrics()),
             new DeploymentOptions().setInstances(instances))
         .map(id -> {
           LOG.info("HTTP API listening on http://{}:{}{} ({} event loop{})", node.config().httpHost(), port,

@@ -7,6 +7,7 @@ import dev.mnemograph.graph.GraphRepository;
 import dev.mnemograph.graph.GraphService;
 import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.mcp.MemoryTools;
+import dev.mnemograph.memory.AccessEvents;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.RelationshipRepository;
@@ -43,15 +44,18 @@ public final class ApiVerticle extends VerticleBase {
   private final Health health;
   private final Metrics metrics;
   private final ApiKeyCache keys;
+  private final AccessEvents accessEvents;
   private final int port;
   private HttpServer server;
   private McpEndpoint mcp;
 
   /** @param port the port to listen on (0: any free one), which may differ from the config's (see ApiRole) */
-  public ApiVerticle(AppConfig config, int port, Pool pool, ApiKeyCache keys, Health health, Metrics metrics) {
+  public ApiVerticle(AppConfig config, int port, Pool pool, ApiKeyCache keys, AccessEvents accessEvents,
+                     Health health, Metrics metrics) {
     this.config = config;
     this.port = port;
     this.keys = keys;
+    this.accessEvents = accessEvents;
     this.pool = pool;
     this.health = health;
     this.metrics = metrics;
@@ -61,7 +65,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     MemoryRepository memoryRepository = new MemoryRepository(pool, config.retentionDays());
     MemoryService memories = new MemoryService(pool, memoryRepository, new RelationshipRepository(),
-        new VectorSearch(config.exactScanMaxRows()));
+        new VectorSearch(config.exactScanMaxRows()), accessEvents);
     SearchService search = new SearchService(pool, new SearchRepository(config.exactScanMaxRows()), memoryRepository,
         new QueryEmbeddings(vertx.eventBus(), config.queryEmbeddingTimeout()), HybridRanking.DEFAULT);
     GraphService graph = new GraphService(pool, new GraphRepository(), search);
@@ -70,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
         new MemoryTools(memories, search, graph, vertx.eventBus(), config.similarityThreshold()),
         ApiRouter.BODY_LIMIT_BYTES);
     ApiRouter router = new ApiRouter(vertx, keys, workspaces,
-        new MemoryHandler(memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
+        new MemoryHandler(pool, memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), mcp, health, metrics);
     return router.build()
         // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)
@@ -85,12 +89,14 @@ public final class ApiVerticle extends VerticleBase {
 
   /**
    * Graceful: the server takes no new connections and lets the requests in flight finish (at most
-   * {@link #SHUTDOWN_GRACE}); the MCP server is told first, so that late calls get 503.
+   * {@link #SHUTDOWN_GRACE}); the MCP server is told first, so that late calls get 503. Then the access
+   * events this node holds are written (each instance asks; the first does it).
    */
   @Override
   public Future<?> stop() {
     Future<Void> mcpClosed = mcp == null ? Future.succeededFuture() : mcp.close();
-    return mcpClosed.compose(v -> server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+    return mcpClosed.compose(v -> server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS))
+        .eventually(accessEvents::close);
   }
 
   /** The port actually bound (useful with port 0). */

@@ -11,20 +11,27 @@ import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.NewMemory;
 import dev.mnemograph.memory.Relationship;
 import dev.mnemograph.search.SearchResult;
+import dev.mnemograph.idempotency.IdempotentWrites;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The memory operations: reads the request the contract has already validated, calls the
@@ -37,12 +44,19 @@ public final class MemoryHandler {
   static final int INCLUDED_RELATED = 5;
   static final int DEFAULT_TIMELINE_DAYS = 7;
 
+  /** The request header that makes a creating POST safe to retry ({@link IdempotentWrites}). */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  /** Set on an answer that is the stored answer to an earlier request with the same key. */
+  static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
+  private final Pool pool;
   private final MemoryService memories;
   private final EventBus bus;
   private final double similarityThreshold;
 
   /** @param similarityThreshold the lowest cosine similarity include_related shows */
-  public MemoryHandler(MemoryService memories, EventBus bus, double similarityThreshold) {
+  public MemoryHandler(Pool pool, MemoryService memories, EventBus bus, double similarityThreshold) {
+    this.pool = pool;
     this.memories = memories;
     this.bus = bus;
     this.similarityThreshold = similarityThreshold;
@@ -53,9 +67,9 @@ public final class MemoryHandler {
     NewMemory m = new NewMemory(b.getString("title"), b.getString("narrative"),
         b.getString("memory_type", "general"), strings(b, "tags"), strings(b, "concepts"),
         strings(b, "source_files"), b.getDouble("importance_score", 0.5), b.getDouble("confidence_score", 0.5));
-    respond(rc, 201, memories.store(TokenAuth.workspaceId(rc), m)
-        .onSuccess(stored -> Addresses.jobsReady(bus, stored.memoryId()))
-        .map(Memory::toJson));
+    String ws = TokenAuth.workspaceId(rc);
+    create(rc, () -> memories.store(ws, m), conn -> memories.store(conn, ws, m), Memory::toJson,
+        stored -> Addresses.jobsReady(bus, stored.memoryId()));
   }
 
   void list(RoutingContext rc) {
@@ -105,10 +119,16 @@ public final class MemoryHandler {
 
   void addRelationship(RoutingContext rc) {
     JsonObject b = body(rc);
-    respond(rc, 201, memories.addRelationship(TokenAuth.workspaceId(rc), memoryId(rc),
-            b.getString("target_memory_id"), b.getString("relationship_type"), b.getDouble("confidence", 1.0),
-            b.getBoolean("is_bidirectional", false), b.getString("context"))
-        .map(Relationship::toJson));
+    String ws = TokenAuth.workspaceId(rc);
+    String id = memoryId(rc);
+    String target = b.getString("target_memory_id");
+    String type = b.getString("relationship_type");
+    double confidence = b.getDouble("confidence", 1.0);
+    boolean bidirectional = b.getBoolean("is_bidirectional", false);
+    String context = b.getString("context");
+    create(rc, () -> memories.addRelationship(ws, id, target, type, confidence, bidirectional, context),
+        conn -> memories.addRelationship(conn, ws, id, target, type, confidence, bidirectional, context),
+        Relationship::toJson, added -> { });
   }
 
   void update(RoutingContext rc) {
@@ -139,9 +159,13 @@ public final class MemoryHandler {
 
   void feedback(RoutingContext rc) {
     JsonObject b = body(rc);
-    respond(rc, 201, memories.rate(TokenAuth.workspaceId(rc), memoryId(rc), b.getBoolean("useful"),
-            b.getString("context"), b.getString("session_id"))
-        .map(Feedback::toJson));
+    String ws = TokenAuth.workspaceId(rc);
+    String id = memoryId(rc);
+    boolean useful = b.getBoolean("useful");
+    String context = b.getString("context");
+    String session = b.getString("session_id");
+    create(rc, () -> memories.rate(ws, id, useful, context, session),
+        conn -> memories.rate(conn, ws, id, useful, context, session), Feedback::toJson, rating -> { });
   }
 
   void recordAccess(RoutingContext rc) {
@@ -150,6 +174,40 @@ public final class MemoryHandler {
 
   void recordRetrieval(RoutingContext rc) {
     respond(rc, 200, memories.recordRetrieval(TokenAuth.workspaceId(rc), memoryId(rc)).map(Memory::toJson));
+  }
+
+  /**
+   * A POST that creates something, answered 201: {@code write} as it is, or, with an Idempotency-Key,
+   * {@code writeIn} in a transaction that also records the answer, so that a retry of the same request gets
+   * it again (marked {@value #IDEMPOTENT_REPLAYED}) and writes nothing. {@code created} runs after a new write.
+   */
+  private <T> void create(RoutingContext rc, Supplier<Future<T>> write, Function<SqlConnection, Future<T>> writeIn,
+                          Function<T, JsonObject> toJson, Consumer<T> created) {
+    String key = rc.request().getHeader(IDEMPOTENCY_KEY);
+    if (key == null) {
+      respond(rc, 201, write.get().onSuccess(created::accept).map(toJson));
+      return;
+    }
+    IdempotentWrites.Request request = new IdempotentWrites.Request(TokenAuth.workspaceId(rc), key,
+        IdempotentWrites.fingerprint(rc.request().method().name(), rc.normalizedPath(), body(rc).encode()));
+    List<T> written = new ArrayList<>(1);
+    IdempotentWrites.run(pool, request, conn -> writeIn.apply(conn).map(t -> {
+          written.clear();   // a collision runs the transaction again
+          written.add(t);
+          return IdempotentWrites.Answer.of(201, toJson.apply(t).encode());
+        }))
+        .onSuccess(answer -> {
+          if (!answer.replayed()) {
+            created.accept(written.get(0));
+          }
+          HttpServerResponse res = rc.response().setStatusCode(answer.status())
+              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+          if (answer.replayed()) {
+            res.putHeader(IDEMPOTENT_REPLAYED, "true");
+          }
+          res.end(answer.body());
+        })
+        .onFailure(rc::fail);
   }
 
   static void respond(RoutingContext rc, int status, Future<?> result) {

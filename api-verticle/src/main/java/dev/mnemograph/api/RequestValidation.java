@@ -45,8 +45,9 @@ import java.util.Map;
  *       once ({@code ?memory_type=%}) is a 422.</li>
  * </ul>
  *
- * <p>The contract's operations take path and query parameters only (the key is the security scheme's
- * header); a header or cookie parameter is refused when the router is built rather than left unvalidated.
+ * <p>The contract's operations take path and query parameters and string headers (Idempotency-Key; the key
+ * is the security scheme's header); any other parameter is refused when the router is built rather than
+ * left unvalidated.
  */
 final class RequestValidation {
   /** Bodies up to this size are validated on the event loop. */
@@ -60,12 +61,14 @@ final class RequestValidation {
     this.validator = new RequestValidatorImpl(vertx, contract);
     for (Operation operation : contract.operations()) {
       for (Parameter p : operation.getParameters()) {
-        boolean readable = p.getIn() == Location.PATH || p.getIn() == Location.QUERY
+        boolean readable = p.getIn() == Location.PATH
+            || p.getIn() == Location.HEADER && p.getSchemaType() == SchemaType.STRING
+            || p.getIn() == Location.QUERY
             && (p.getSchemaType() != SchemaType.OBJECT && (p.getSchemaType() != SchemaType.ARRAY || !p.isExplode()));
         if (!readable) {
           throw new IllegalStateException("The contract's operation '" + operation.getOperationId() + "' has the "
-              + p.getIn() + " parameter '" + p.getName() + "'; RequestValidation reads path parameters and query "
-              + "parameters of one value or a comma-separated array only");
+              + p.getIn() + " parameter '" + p.getName() + "'; RequestValidation reads path parameters, string "
+              + "headers and query parameters of one value or a comma-separated array only");
         }
       }
     }
@@ -102,35 +105,41 @@ final class RequestValidation {
    * decoded it (once); a comma-separated array stays one string, which the validator splits.
    */
   private static ValidatableRequest extract(RoutingContext rc, Operation operation, Buffer body) {
+    Map<String, RequestParameter> headers = new HashMap<>();
     Map<String, RequestParameter> path = new HashMap<>();
     Map<String, RequestParameter> query = new HashMap<>();
     for (Parameter p : operation.getParameters()) {
       if (p.getIn() == Location.PATH) {
         path.put(p.getName(), new RequestParameterImpl(rc.pathParam(p.getName())));
+      } else if (p.getIn() == Location.HEADER) {
+        headers.put(p.getName(), new RequestParameterImpl(rc.request().getHeader(p.getName())));
       } else {
         query.put(p.getName(), new RequestParameterImpl(rc.request().params().get(p.getName())));
       }
     }
     if (operation.getRequestBody() == null) {
-      return new ValidatableRequestImpl(Map.of(), Map.of(), path, query);
+      return new ValidatableRequestImpl(Map.of(), headers, path, query);
     }
-    return new ValidatableRequestImpl(Map.of(), Map.of(), path, query, new RequestParameterImpl(body),
+    return new ValidatableRequestImpl(Map.of(), headers, path, query, new RequestParameterImpl(body),
         rc.request().getHeader(HttpHeaders.CONTENT_TYPE));
   }
 
   /** What RequestValidatorImpl#validate does, but on the calling thread. */
   private ValidatedRequest validate(Operation operation, ValidatableRequest request) {
+    Map<String, RequestParameter> headers = new HashMap<>();
     Map<String, RequestParameter> path = new HashMap<>();
     Map<String, RequestParameter> query = new HashMap<>();
     for (Parameter p : operation.getParameters()) {
       if (p.getIn() == Location.PATH) {
         path.put(p.getName(), validator.validateParameter(p, request.getPathParameters().get(p.getName())));
+      } else if (p.getIn() == Location.HEADER) {
+        headers.put(p.getName(), validator.validateParameter(p, request.getHeaders().get(p.getName())));
       } else {
         query.put(p.getName(), validator.validateParameter(p, request.getQuery().get(p.getName())));
       }
     }
     RequestParameter body = validator.validateBody(operation.getRequestBody(), request);
-    return new ValidatedRequestImpl(Map.of(), Map.of(), path, query, body);
+    return new ValidatedRequestImpl(Map.of(), headers, path, query, body);
   }
 
   private static void proceed(RoutingContext rc, AsyncResult<ValidatedRequest> validated) {

@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.memory.AccessEvents;
 import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
@@ -143,7 +144,7 @@ class AuthApiTest {
       // 1 request/s after a burst of 4 (the default is 200/s after 2,000)
       ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject()), 0, pool,
           new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO, new KeyRateLimit(1, 4)),
-          new Health(pool, "api"), new Metrics());
+          new AccessEvents(limitedNode, pool), new Health(pool, "api"), new Metrics());
       limitedNode.deployVerticle(verticle).await();
       WebClient http = WebClient.create(limitedNode, new WebClientOptions().setDefaultPort(verticle.port())
           .setDefaultHost("127.0.0.1"));

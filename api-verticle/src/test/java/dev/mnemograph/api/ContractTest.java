@@ -7,6 +7,7 @@ import dev.mnemograph.graph.GraphService;
 import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.mcp.MemoryTools;
 import dev.mnemograph.memory.MemoryRepository;
+import dev.mnemograph.memory.AccessEvents;
 import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.search.HybridRanking;
@@ -37,13 +38,13 @@ class ContractTest {
     OpenAPIContract contract = OpenAPIContract.from(vertx, Operations.CONTRACT).await();
     var pool = TestService.get().pool();
     MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, 90), new RelationshipRepository(),
-        new VectorSearch(100));
+        new VectorSearch(100), new AccessEvents(vertx, pool));
     SearchService search = new SearchService(pool, new SearchRepository(100), new MemoryRepository(pool, 90),
         new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT);
     GraphService graph = new GraphService(pool, new GraphRepository(), search);
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
     ApiKeyCache keys = new ApiKeyCache(workspaces, Duration.ZERO);
-    ApiRouter router = new ApiRouter(vertx, keys, workspaces, new MemoryHandler(memories, vertx.eventBus(), 0.75),
+    ApiRouter router = new ApiRouter(vertx, keys, workspaces, new MemoryHandler(pool, memories, vertx.eventBus(), 0.75),
         new SearchHandler(search), new GraphHandler(graph),
         new McpEndpoint(keys, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024),
         new Health(pool, "api"), new Metrics());

@@ -1,19 +1,32 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.memory.AccessEvents;
+import dev.mnemograph.node.Health;
+import dev.mnemograph.node.Metrics;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
+import dev.mnemograph.workspace.ApiKeyCache;
+import dev.mnemograph.workspace.WorkspaceRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static dev.mnemograph.api.StoreMemoryApiTest.assertValidationError;
 import static dev.mnemograph.api.StoreMemoryApiTest.referenceExample;
@@ -107,6 +120,67 @@ class MemoryApiTest {
 
     assertEquals(2, second.getInteger("access_count"));
     assertNotNull(second.getString("last_accessed_at"));
+  }
+
+  /**
+   * 300 GETs of one memory, 12 at a time, across several writes of the access events: every answer counts
+   * itself and the GETs before it exactly once, and the database reaches the total within a moment.
+   */
+  @Test
+  void concurrent_gets_each_count_exactly_once() throws InterruptedException {
+    String id = newMemory();
+    List<Integer> counts = new ArrayList<>();
+    for (int wave = 0; wave < 25; wave++) {
+      List<Future<HttpResponse<Buffer>>> gets = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        gets.add(api.request(HttpMethod.GET, "/memories/" + id).send());
+      }
+      Future.all(gets).await();
+      gets.forEach(g -> counts.add(g.result().bodyAsJsonObject().getInteger("access_count")));
+      if (wave % 5 == 0) {
+        Thread.sleep(AccessEvents.FLUSH_INTERVAL.toMillis());   // let a write happen between the waves
+      }
+    }
+
+    assertEquals(IntStream.rangeClosed(1, 300).boxed().toList(), counts.stream().sorted().toList());
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (storedAccessCount(id) < 300 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(300, storedAccessCount(id));
+  }
+
+  /** A node that stops writes the access events it holds: none is lost by a graceful restart. */
+  @Test
+  void a_stopping_api_node_writes_the_access_events_it_holds() {
+    String id = newMemory();
+    Vertx node = Vertx.vertx();
+    try {
+      var pool = TestService.get().pool();
+      // not started: no timer, so only the stop can write them
+      ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject()), 0, pool,
+          new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO), new AccessEvents(node, pool),
+          new Health(pool, "api"), new Metrics());
+      String deployment = node.deployVerticle(verticle).await();
+      WebClient http = WebClient.create(node, new WebClientOptions().setDefaultPort(verticle.port())
+          .setDefaultHost("127.0.0.1"));
+      for (int i = 1; i <= 3; i++) {
+        assertEquals(i, http.request(HttpMethod.GET, "/api/v1/memories/" + id).putHeader("Authorization", "Token " + api.key())
+            .send().await().bodyAsJsonObject().getInteger("access_count"));
+      }
+      assertEquals(0, storedAccessCount(id));
+
+      node.undeploy(deployment).await();
+
+      assertEquals(3, storedAccessCount(id));
+    } finally {
+      node.close().await();
+    }
+  }
+
+  private static int storedAccessCount(String memoryId) {
+    return TestService.get().pool().preparedQuery("SELECT access_count FROM memory WHERE memory_id = $1")
+        .execute(Tuple.of(memoryId)).await().iterator().next().getInteger(0);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.mnemograph.api;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.memory.AccessEvents;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
@@ -309,7 +310,8 @@ class SearchApiTest {
     try {
       var pool = TestService.get().pool();
       ApiVerticle verticle = new ApiVerticle(AppConfig.fromJson(new JsonObject()), 0, pool,
-          new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO), new Health(pool, "api"), new Metrics());
+          new ApiKeyCache(new WorkspaceRepository(pool), Duration.ZERO), new AccessEvents(apiOnly, pool),
+          new Health(pool, "api"), new Metrics());
       apiOnly.deployVerticle(verticle).await();
       WebClient http = WebClient.create(apiOnly, new WebClientOptions().setDefaultPort(verticle.port())
           .setDefaultHost("127.0.0.1"));

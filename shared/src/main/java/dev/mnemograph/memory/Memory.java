@@ -100,6 +100,14 @@ public record Memory(
         .put("updated_at", timestamp(updatedAt));
   }
 
+  /** The memory with other access figures (events counted on the API node and not yet written). */
+  public Memory withAccess(int count, OffsetDateTime lastAccessed) {
+    return new Memory(id, memoryId, workspaceId, title, narrative, memoryType, tags, concepts, sourceFiles,
+        importanceScore, confidenceScore, pagerankScore, communityLabel, count, retrievalCount, lastAccessed,
+        sourceSessionId, isConsolidated, consolidatedFrom, feedbackPositiveCount, feedbackNegativeCount,
+        createdAt, updatedAt);
+  }
+
   /**
    * UTC, ISO-8601, with a Z and always six fraction digits ({@code 2026-03-20T09:00:00.120000Z}): fixed
    * width, so timestamps sort as strings (ISO_INSTANT drops trailing zeros, and "…00.12Z" sorted after

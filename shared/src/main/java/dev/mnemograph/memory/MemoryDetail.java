@@ -9,6 +9,10 @@ import io.vertx.core.json.JsonObject;
  */
 public record MemoryDetail(Memory memory, String outgoingJson, String incomingJson) {
 
+  public MemoryDetail with(Memory m) {
+    return new MemoryDetail(m, outgoingJson, incomingJson);
+  }
+
   /** The memory object, its feedback counts, then both relationship arrays. */
   public JsonObject toJson() {
     return memoryJson()

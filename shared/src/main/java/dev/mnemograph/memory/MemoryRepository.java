@@ -86,18 +86,10 @@ public final class MemoryRepository {
       + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at "
       + "FROM memory_relationship WHERE workspace_id = $1 AND %s = $2) r)";
 
-  /**
-   * The detail view in one statement: the access event, the memory as it is after it, and both arrays of
-   * its relationships. Its transaction commits asynchronously (synchronous_commit off for this transaction
-   * only): the answer and every later read see the new count at once, but the commit does not wait for the
-   * WAL flush (an fsync, about 3 ms on our machine, which capped GETs at ~2,500/s however idle the CPUs); a
-   * PostgreSQL crash may forget the access events of its last fraction of a second (3 × wal_writer_delay),
-   * never anything else, and leaves the database consistent.
-   */
-  private static final String RECORD_ACCESS_WITH_EDGES = "WITH async_commit AS (SELECT set_config("
-      + "'synchronous_commit', 'off', true)), m AS (" + RECORD_ACCESS + ") SELECT m.*, "
-      + EDGES.formatted("source_memory_id") + " AS outgoing, " + EDGES.formatted("target_memory_id")
-      + " AS incoming FROM m, async_commit";
+  /** The detail view in one statement: the memory and both arrays of its relationships. */
+  private static final String DETAIL = "SELECT " + Memory.COLUMNS + ", " + EDGES.formatted("source_memory_id")
+      + " AS outgoing, " + EDGES.formatted("target_memory_id") + " AS incoming FROM memory "
+      + "WHERE workspace_id = $1 AND memory_id = $2";
 
   private static final String RECORD_RETRIEVAL = """
       UPDATE memory SET retrieval_count = retrieval_count + 1
@@ -148,8 +140,8 @@ public final class MemoryRepository {
   }
 
   /** Inserts the memory and queues its embedding, in one statement (and so one transaction, one round trip). */
-  public Future<Memory> insertQueuingEmbed(String workspaceId, NewMemory m) {
-    return insert(pool, INSERT_QUEUING_EMBED, workspaceId, m);
+  public Future<Memory> insertQueuingEmbed(SqlClient client, String workspaceId, NewMemory m) {
+    return insert(client, INSERT_QUEUING_EMBED, workspaceId, m);
   }
 
   /** Inserts the memory alone (no job) on the given client, so that a caller can make it part of a transaction. */
@@ -277,12 +269,9 @@ public final class MemoryRepository {
         .map(RowSet::rowCount);
   }
 
-  /**
-   * Records an access event and answers the memory after it with its outgoing and incoming relationships. On
-   * the pool, never in a transaction of other writes: it would make that transaction's commit asynchronous.
-   */
-  public Future<MemoryDetail> recordAccessWithEdges(String workspaceId, String memoryId) {
-    return pool.preparedQuery(RECORD_ACCESS_WITH_EDGES).execute(Tuple.of(workspaceId, memoryId))
+  /** The memory with its outgoing and incoming relationships (its access events: {@link AccessEvents}). */
+  public Future<MemoryDetail> detail(String workspaceId, String memoryId) {
+    return pool.preparedQuery(DETAIL).execute(Tuple.of(workspaceId, memoryId))
         .map(rows -> {
           if (rows.size() == 0) {
             throw NotFoundException.memory(memoryId);

@@ -12,6 +12,8 @@ import dev.mnemograph.search.VectorSearch;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,19 +27,26 @@ public final class MemoryService {
   private final MemoryRepository memories;
   private final RelationshipRepository relationships;
   private final VectorSearch vectors;
+  private final AccessEvents accessEvents;
   private final FeedbackRepository feedback = new FeedbackRepository();
 
   public MemoryService(Pool pool, MemoryRepository memories, RelationshipRepository relationships,
-                       VectorSearch vectors) {
+                       VectorSearch vectors, AccessEvents accessEvents) {
     this.pool = pool;
     this.memories = memories;
     this.relationships = relationships;
     this.vectors = vectors;
+    this.accessEvents = accessEvents;
   }
 
   /** The memory and its embed job, in one statement. */
   public Future<Memory> store(String workspaceId, NewMemory m) {
-    return memories.insertQueuingEmbed(workspaceId, m);
+    return store(pool, workspaceId, m);
+  }
+
+  /** {@link #store(String, NewMemory)} on a connection (in a transaction of the caller's). */
+  public Future<Memory> store(SqlClient client, String workspaceId, NewMemory m) {
+    return memories.insertQueuingEmbed(client, workspaceId, m);
   }
 
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
@@ -45,11 +54,12 @@ public final class MemoryService {
   }
 
   /**
-   * The detail view: records an access event and answers the memory with its feedback counts and both
-   * relationship arrays, in one statement.
+   * The detail view: the memory with its feedback counts and both relationship arrays, in one read, and an
+   * access event (counted in the answer, written by {@link AccessEvents}).
    */
   public Future<MemoryDetail> detail(String workspaceId, String memoryId) {
-    return memories.recordAccessWithEdges(workspaceId, memoryId);
+    return accessEvents.read(workspaceId, memoryId, true, () -> memories.detail(workspaceId, memoryId),
+        (d, unwritten) -> d.with(unwritten.applyTo(d.memory())));
   }
 
   /**
@@ -102,11 +112,18 @@ public final class MemoryService {
   /** A manual edge from this memory to another of the same workspace (404 if either is missing). */
   public Future<Relationship> addRelationship(String workspaceId, String sourceId, String targetId, String type,
                                               double confidence, boolean bidirectional, String context) {
+    return Transactions.run(pool, conn -> addRelationship(conn, workspaceId, sourceId, targetId, type, confidence,
+        bidirectional, context));
+  }
+
+  /** {@link #addRelationship(String, String, String, String, double, boolean, String)} in the caller's transaction. */
+  public Future<Relationship> addRelationship(SqlConnection conn, String workspaceId, String sourceId, String targetId,
+                                              String type, double confidence, boolean bidirectional, String context) {
     if (sourceId.equals(targetId)) {
       return Future.failedFuture(new InvalidRequestException(List.of("body", "target_memory_id"),
           "A memory cannot have a relationship with itself.", "value_error"));
     }
-    return Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, workspaceId)
+    return WorkspaceLock.forLinking(conn, workspaceId)
         .compose(v -> memories.get(conn, workspaceId, sourceId))
         .compose(s -> memories.get(conn, workspaceId, targetId))
         .compose(t -> relationships.addManual(conn, workspaceId, sourceId, targetId, type, confidence,
@@ -114,7 +131,7 @@ public final class MemoryService {
         .compose(added -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(added))
         .compose(added -> added.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new ConflictException("A manual '" + type + "' relationship from " + sourceId + " to " + targetId
-                + " already exists.")))));
+                + " already exists."))));
   }
 
   /**
@@ -136,12 +153,15 @@ public final class MemoryService {
         .compose(deleted -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(deleted)));
   }
 
+  /** An access event written at once (POST .../access), answered with this node's unwritten ones applied. */
   public Future<Memory> recordAccess(String workspaceId, String memoryId) {
-    return memories.recordAccess(workspaceId, memoryId);
+    return accessEvents.read(workspaceId, memoryId, false, () -> memories.recordAccess(workspaceId, memoryId),
+        (m, unwritten) -> unwritten.applyTo(m));
   }
 
   public Future<Memory> recordRetrieval(String workspaceId, String memoryId) {
-    return memories.recordRetrieval(workspaceId, memoryId);
+    return accessEvents.read(workspaceId, memoryId, false, () -> memories.recordRetrieval(workspaceId, memoryId),
+        (m, unwritten) -> unwritten.applyTo(m));
   }
 
   /**
@@ -150,6 +170,12 @@ public final class MemoryService {
    */
   public Future<Feedback> rate(String workspaceId, String memoryId, boolean useful, String context,
                                String sessionId) {
-    return Transactions.run(pool, conn -> feedback.record(conn, workspaceId, memoryId, useful, context, sessionId));
+    return Transactions.run(pool, conn -> rate(conn, workspaceId, memoryId, useful, context, sessionId));
+  }
+
+  /** {@link #rate(String, String, boolean, String, String)} in the caller's transaction. */
+  public Future<Feedback> rate(SqlConnection conn, String workspaceId, String memoryId, boolean useful, String context,
+                               String sessionId) {
+    return feedback.record(conn, workspaceId, memoryId, useful, context, sessionId);
   }
 }

@@ -7,6 +7,7 @@ import dev.mnemograph.embedding.EmbeddingModelChoice;
 import dev.mnemograph.graph.GraphAnalysisWorker;
 import dev.mnemograph.graph.GraphStore;
 import dev.mnemograph.graph.WorkspaceGraph;
+import dev.mnemograph.idempotency.IdempotentWrites;
 import dev.mnemograph.jobs.DiscoverRelationshipsJobHandler;
 import dev.mnemograph.jobs.EmbedJobHandler;
 import dev.mnemograph.jobs.JobQueue;
@@ -122,6 +123,7 @@ public final class WorkerVerticle extends VerticleBase {
                   LOG.warn("Parked {} job(s) interrupted on every run (their workers died)", parked);
                 }
               })
+              .compose(parked -> IdempotentWrites.purge(pool))
               .onFailure(e -> LOG.warn("Job sweep failed: {}", e.toString())));
           return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_READY, msg -> worker.wake()).completion();
         })
