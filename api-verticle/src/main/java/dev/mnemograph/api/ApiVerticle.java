@@ -78,7 +78,10 @@ public final class ApiVerticle extends VerticleBase {
         new GraphHandler(graph), mcp, health, metrics);
     return router.build()
         // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)
-        .compose(r -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+        // headers up to 32 KiB and a request line up to 16 KiB reach the API (Netty's defaults, 8 KiB and 4 KiB,
+        // answer a bodiless 431 or 414 and close the connection)
+        .compose(r -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
+                .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024))
             .requestHandler(r).listen(port, config.httpHost()))
         .onSuccess(s -> {
           server = s;

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class ErrorResponses {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+  /** character_not_in_repertoire (a NUL in text), untranslatable_character. */
+  private static final Set<String> TEXT_POSTGRES_REFUSES = Set.of("22021", "22P05");
   private static final Pattern PARAMETER = Pattern.compile("(query|path|header|cookie) parameter (\\S+?)[ .]");
   /** Output units that only say "a subschema failed"; their children carry the real reasons. */
   private static final Set<String> WRAPPER_KEYWORDS = Set.of("properties", "items", "$ref", "allOf", "anyOf",
@@ -68,6 +71,10 @@ public final class ErrorResponses {
     } else if (failure instanceof InvalidRequestException invalid) {
       sendValidation(rc, new JsonArray().add(new JsonObject().put("loc", new JsonArray(invalid.loc()))
           .put("msg", invalid.getMessage()).put("type", invalid.type())));
+    } else if (failure instanceof PgException pg && TEXT_POSTGRES_REFUSES.contains(pg.getSqlState())) {
+      // PostgreSQL's text cannot hold U+0000; the statement failed, so nothing was written
+      sendValidation(rc, new JsonArray().add(new JsonObject().put("loc", new JsonArray().add("request"))
+          .put("msg", "Text may not contain the NUL character (\\u0000).").put("type", "value_error")));
     } else if (failure instanceof ConflictException conflict) {
       send(rc, 409, conflict.getMessage());
     } else if (failure instanceof HttpException he) {
