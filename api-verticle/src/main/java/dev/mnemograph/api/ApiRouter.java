@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
@@ -119,7 +118,7 @@ public final class ApiRouter {
     }
     if (rc.request().query() != null) {
       try {
-        new QueryStringDecoder(rc.request().uri()).parameters();
+        rc.request().params();   // decoded once, here, for every later reader
       } catch (IllegalArgumentException undecodable) {
         rc.fail(new InvalidRequestException(List.of("query"), "The query string cannot be decoded ("
             + undecodable.getMessage() + "); a '%' must start an escape such as %25.", "value_error"));

@@ -1,6 +1,5 @@
 package dev.mnemograph.api;
 
-import dev.mnemograph.error.InvalidRequestException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,7 +25,6 @@ import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,7 +40,7 @@ import java.util.Map;
  *   <li>Query parameters are URL-decoded once, by Vert.x: {@code ?memory_type=100%25} is the value {@code 100%}.
  *       vertx-openapi 5.0.7's {@link RequestUtils#extract} decodes them a second time, which turned every
  *       {@code %25} into a 500 (or {@code %252D} into a dash). A query string that cannot be decoded even
- *       once ({@code ?memory_type=%}) is a 422.</li>
+ *       once ({@code ?memory_type=%}) never gets here: ApiRouter answers it 422 before any route.</li>
  * </ul>
  *
  * <p>The contract's operations take path and query parameters and string headers (Idempotency-Key; the key
@@ -78,14 +76,7 @@ final class RequestValidation {
   Handler<RoutingContext> handler(Operation operation) {
     return rc -> {
       Buffer body = rc.body().buffer();
-      ValidatableRequest request;
-      try {
-        request = extract(rc, operation, body);
-      } catch (IllegalArgumentException undecodable) {
-        rc.fail(new InvalidRequestException(List.of("query"), "The query string cannot be decoded ("
-            + undecodable.getMessage() + "); a '%' must start an escape such as %25.", "value_error"));
-        return;
-      }
+      ValidatableRequest request = extract(rc, operation, body);   // the query decodes: ApiRouter checked it
       if (body != null && body.length() > INLINE_BODY_BYTES) {
         vertx.executeBlocking(() -> validate(operation, request), false).onComplete(r -> proceed(rc, r));
       } else {

@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public final class AccessEvents {
   public static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
   static final Duration LONGEST_WAIT = Duration.ofSeconds(2);
 
-  /** The batch in one statement, in key order (so two writers lock rows in the same order). */
+  /** A batch of events in one statement. */
   private static final String WRITE = """
       UPDATE memory m SET access_count = m.access_count + a.n,
                           last_accessed_at = greatest(m.last_accessed_at, a.at)
@@ -55,8 +54,7 @@ public final class AccessEvents {
       if (count == 0) {
         return m;
       }
-      OffsetDateTime last = m.lastAccessedAt() == null || latest.isAfter(m.lastAccessedAt()) ? latest : m.lastAccessedAt();
-      return m.withAccess(m.accessCount() + count, last);
+      return m.withAccess(m.accessCount() + count, later(m.lastAccessedAt(), latest));
     }
   }
 
@@ -160,8 +158,7 @@ public final class AccessEvents {
    * memory whose events have waited {@link #LONGEST_WAIT} takes no new reads until they are written.
    */
   public Future<Void> flush() {
-    List<Key> keys = new ArrayList<>();
-    List<Entry> batch = new ArrayList<>();
+    List<Map.Entry<Key, Entry>> batch = new ArrayList<>();
     synchronized (this) {
       if (writing) {
         return Future.succeededFuture();   // the timer's next tick writes what this one would have
@@ -184,58 +181,60 @@ public final class AccessEvents {
         e.inWrite = e.unwritten;
         e.inWriteLatest = e.latest;
         e.unwritten = 0;
-        keys.add(me.getKey());
-        batch.add(e);
+        batch.add(Map.entry(me.getKey(), e));
       }
-      if (keys.isEmpty()) {
+      if (batch.isEmpty()) {
         return Future.succeededFuture();
       }
       writing = true;
     }
-    return write(keys, batch).transform(ar -> {
+    return write(batch).onComplete(ar -> {
       List<Promise<Void>> gates = new ArrayList<>(batch.size());
       synchronized (this) {
-        for (int i = 0; i < keys.size(); i++) {
-          Entry e = batch.get(i);
+        for (Map.Entry<Key, Entry> me : batch) {
+          Entry e = me.getValue();
           if (ar.failed()) {   // kept for the next flush
             e.unwritten += e.inWrite;
-            e.latest = e.latest == null || e.inWriteLatest.isAfter(e.latest) ? e.inWriteLatest : e.latest;
+            e.latest = later(e.latest, e.inWriteLatest);
           }
           e.inWrite = 0;
           gates.add(e.gate);
           e.gate = null;
           if (e.idle()) {
-            entries.remove(keys.get(i));
+            entries.remove(me.getKey());
           }
         }
         writing = false;
       }
       gates.forEach(Promise::complete);
       if (ar.failed()) {
-        LOG.warn("Could not write the access events of {} memories (kept for the next try): {}", keys.size(),
+        LOG.warn("Could not write the access events of {} memories (kept for the next try): {}", batch.size(),
             ar.cause().getMessage());
       }
-      return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
     });
   }
 
-  private Future<Void> write(List<Key> keys, List<Entry> batch) {
-    Integer[] order = new Integer[keys.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> keys.get(a).compareTo(keys.get(b)));
-    String[] workspaces = new String[order.length];
-    String[] memories = new String[order.length];
-    Integer[] counts = new Integer[order.length];
-    OffsetDateTime[] latest = new OffsetDateTime[order.length];
-    for (int i = 0; i < order.length; i++) {
-      workspaces[i] = keys.get(order[i]).workspaceId();
-      memories[i] = keys.get(order[i]).memoryId();
-      counts[i] = batch.get(order[i]).inWrite;
-      latest[i] = batch.get(order[i]).inWriteLatest;
+  /** The batch in key order, so that two writers lock the rows in the same order. */
+  private Future<Void> write(List<Map.Entry<Key, Entry>> batch) {
+    batch.sort(Map.Entry.comparingByKey());
+    String[] workspaces = new String[batch.size()];
+    String[] memories = new String[batch.size()];
+    Integer[] counts = new Integer[batch.size()];
+    OffsetDateTime[] latest = new OffsetDateTime[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      Key k = batch.get(i).getKey();
+      Entry e = batch.get(i).getValue();
+      workspaces[i] = k.workspaceId();
+      memories[i] = k.memoryId();
+      counts[i] = e.inWrite;
+      latest[i] = e.inWriteLatest;
     }
     return pool.preparedQuery(WRITE).execute(Tuple.of(workspaces, memories, counts, latest)).mapEmpty();
+  }
+
+  /** The later of two times, either of which may be null. */
+  private static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
+    return a == null || b != null && b.isAfter(a) ? b : a;
   }
 
   /** Stops the timer and writes what this node holds (once the write under way, if any, is done). */
