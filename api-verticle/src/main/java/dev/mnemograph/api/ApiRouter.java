@@ -107,6 +107,10 @@ public final class ApiRouter {
    * GET, or a long field), is a 415: the API takes JSON only.
    */
   private static void jsonWithADecodableQuery(RoutingContext rc) {
+    if (!rc.request().path().startsWith(Operations.BASE_PATH + "/")) {
+      rc.next();
+      return;
+    }
     String contentType = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (contentType != null) {
       String type = contentType.trim().toLowerCase(Locale.ROOT);
@@ -161,7 +165,8 @@ public final class ApiRouter {
     root.get(Metrics.PATH).handler(rc -> metrics.handle(rc.request()));
     // MCP for agents (Streamable HTTP, Bearer auth), beside the contract: its surface is tools, not paths.
     mcp.mount(root);
-    root.route(Operations.BASE_PATH + "/*").handler(ApiRouter::jsonWithADecodableQuery);
+    // a route without a path, as the two above: a path would become part of the metrics' route label
+    root.route().handler(ApiRouter::jsonWithADecodableQuery);
     root.route(Operations.BASE_PATH + "/*").subRouter(api);
     WebUi.mount(root);
     ErrorResponses.install(root);
