@@ -60,7 +60,11 @@ public final class ErrorResponses {
       // a key that cannot be checked, or any statement without a connection: never a 401, never a 500
       LOG.warn("{} {}: the database is unavailable ({})", rc.request().method(), rc.normalizedPath(), failure.toString());
       rc.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-      send(rc, 503, "The memory service cannot reach its database; try again shortly.");
+      send(rc, 503, DatabaseUnavailable.UNREACHABLE);
+    } else if (failure != null && DatabaseUnavailable.timedOut(failure)) {
+      LOG.warn("{} {}: a statement ran past the statement timeout", rc.request().method(), rc.normalizedPath());
+      rc.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+      send(rc, 503, DatabaseUnavailable.TIMED_OUT);
     } else if (limited != null) {
       rc.response().putHeader(HttpHeaders.RETRY_AFTER, limited.retryAfter());
       send(rc, 429, limited.detail());

@@ -1,6 +1,7 @@
 package dev.mnemograph.mcp;
 
 import dev.mnemograph.bus.Addresses;
+import dev.mnemograph.db.DatabaseUnavailable;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.error.NotFoundException;
 import dev.mnemograph.graph.ExploreQuery;
@@ -404,6 +405,10 @@ public final class MemoryTools {
     }
     if (e instanceof InvalidRequestException invalid) {
       return ToolResults.error(invalid.getMessage());
+    }
+    if (DatabaseUnavailable.is(e) || DatabaseUnavailable.timedOut(e)) {
+      LOG.warn("MCP tool {}: the database could not serve it ({})", tool, e.toString());
+      return ToolResults.error(DatabaseUnavailable.is(e) ? DatabaseUnavailable.UNREACHABLE : DatabaseUnavailable.TIMED_OUT);
     }
     String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt());
     LOG.error("MCP tool {} failed in workspace {} (ref {})", tool, ws, ref, e);

@@ -11,13 +11,20 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Tells failures that mean "the database cannot be reached right now" (answered 503 with Retry-After) from
+ * Tells failures that mean "the database cannot serve this right now" (answered 503 with Retry-After) from
  * the others: no connection could be made or the one in use was lost, the pool had none to give in time, or
- * PostgreSQL itself says it is shutting down, starting, or out of connections.
+ * PostgreSQL itself says it is shutting down, starting, or out of connections ({@link #is}); or the statement
+ * ran past the session's {@code statement_timeout}, mostly waiting for a lock ({@link #timedOut}). Both
+ * failed statements roll their transaction back, so nothing is half-written.
  */
 public final class DatabaseUnavailable {
+  public static final String UNREACHABLE = "The memory service cannot reach its database; try again shortly.";
+  public static final String TIMED_OUT = "The database did not finish this request within the statement "
+      + "timeout; nothing was changed. Try again shortly.";
   /** SQLSTATEs of a server that cannot serve now: admin/crash shutdown, cannot connect now, too many connections. */
   private static final Set<String> STATES = Set.of("57P01", "57P02", "57P03", "53300");
+  /** query_canceled (what statement_timeout raises), lock_not_available (lock_timeout). */
+  private static final Set<String> TIMEOUT_STATES = Set.of("57014", "55P03");
 
   private DatabaseUnavailable() {
   }
@@ -39,6 +46,15 @@ public final class DatabaseUnavailable {
           && (t.getMessage().contains("Connection is closed") || t.getMessage().contains("Connection closed")
               || t.getMessage().contains("Timeout waiting for connection")
               || t.getMessage().contains("Pool closed"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public static boolean timedOut(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PgException pg && TIMEOUT_STATES.contains(pg.getSqlState())) {
         return true;
       }
     }
