@@ -6,12 +6,21 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 
 /** A client of the API with one workspace's key, as an agent would use it. */
 public final class Api {
+  private final WebClient http;
   private final String key;
 
+  /** A client of the test JVM's own service ({@link TestService}). */
   public Api(String key) {
+    this(null, key);
+  }
+
+  /** A client of another node: {@code http} has its host and port as defaults. */
+  public Api(WebClient http, String key) {
+    this.http = http;
     this.key = key;
   }
 
@@ -24,7 +33,7 @@ public final class Api {
   }
 
   public HttpRequest<Buffer> request(HttpMethod method, String path) {
-    return TestService.http().request(method, "/api/v1" + path).putHeader("Authorization", "Token " + key);
+    return (http == null ? TestService.http() : http).request(method, "/api/v1" + path).putHeader("Authorization", "Token " + key);
   }
 
   public HttpResponse<Buffer> get(String path) {

@@ -84,6 +84,11 @@ public final class JobQueue {
                      last_error = coalesce(last_error, 'interrupted on every run (its worker died or lost the lease)')
       WHERE status = 'running' AND lease_until < now() AND interruptions + 1 >= $1""";
 
+  /** A live worker's claims: theirs for another lease, however long its batches take. */
+  private static final String RENEW = """
+      UPDATE job SET lease_until = now() + make_interval(secs => $2)
+      WHERE status = 'running' AND locked_by = $1""";
+
   /** A stopping worker's claims that did not finish: pending again at once, nothing counted. */
   private static final String RELEASE = """
       UPDATE job SET status = 'pending', locked_by = NULL, lease_until = NULL
@@ -190,6 +195,18 @@ public final class JobQueue {
         .execute(Tuple.of(job.jobId(), workerId, settings.maxAttempts(), seconds(settings.retryBase()),
             seconds(settings.retryMax()), error))
         .map(rows -> rows.size() == 0 ? "lost" : rows.iterator().next().getString(0));
+  }
+
+  /**
+   * Extends the leases of the worker's running jobs; a worker calls it every third of a lease, so that only a
+   * dead worker's jobs (SIGKILL, a lost host) run out and are claimed again, within one lease.
+   */
+  public Future<Integer> renew(String workerId) {
+    return pool.preparedQuery(RENEW).execute(Tuple.of(workerId, seconds(settings.lease()))).map(r -> r.rowCount());
+  }
+
+  public Duration lease() {
+    return settings.lease();
   }
 
   /** Hands back the worker's unfinished claims (graceful shutdown); answers how many. */

@@ -3,7 +3,8 @@ package dev.mnemograph.jobs;
 import java.time.Duration;
 
 /**
- * @param lease             how long a claimed job belongs to its worker; after that another worker may take it
+ * @param lease             how long a claimed job belongs to its worker unless renewed (a live worker renews its
+ *                          claims every third of it); after that another worker may take it
  * @param maxAttempts       failed runs before a job is parked as failed
  * @param retryBase         backoff after the first failure, doubled after each further one
  * @param retryMax          the longest backoff
@@ -14,5 +15,5 @@ import java.time.Duration;
 public record JobSettings(Duration lease, int maxAttempts, Duration retryBase, Duration retryMax,
                           int maxInterruptions) {
   public static final JobSettings DEFAULT =
-      new JobSettings(Duration.ofMinutes(2), 5, Duration.ofSeconds(2), Duration.ofMinutes(10), 20);
+      new JobSettings(Duration.ofSeconds(30), 5, Duration.ofSeconds(2), Duration.ofMinutes(10), 20);
 }

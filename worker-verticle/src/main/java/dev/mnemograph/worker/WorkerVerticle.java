@@ -113,6 +113,9 @@ public final class WorkerVerticle extends VerticleBase {
                   config.similarityThreshold(), config.maxSimilarNeighbours(), config.exactScanMaxRows(),
                   config.embeddedDatabase(), workerMetrics)));
           vertx.setPeriodic(1, config.jobPollInterval().toMillis(), id -> worker.wake());
+          long renewEvery = Math.max(1, queue.lease().toMillis() / 3);
+          vertx.setPeriodic(renewEvery, renewEvery, id -> queue.renew(worker.workerId())
+              .onFailure(e -> LOG.warn("Renewing the job leases failed: {}", e.toString())));
           vertx.setPeriodic(1, WorkerMetrics.QUEUE_INTERVAL.toMillis(), id -> workerMetrics.sampleQueue(pool)
               .onFailure(e -> LOG.debug("Queue sample failed: {}", e.toString())));
           vertx.setPeriodic(1, WorkerMetrics.WORKSPACE_INTERVAL.toMillis(), id -> workerMetrics.sampleWorkspaces(pool)

@@ -227,6 +227,24 @@ class JobWorkerTest {
   }
 
   @Test
+  void a_live_worker_renews_its_leases_so_only_a_dead_one_s_jobs_are_claimed_again() throws Exception {
+    String kept = enqueueForNewMemory();
+    assertEquals(1, queue.claim("live", JobKind.EMBED, 10).await().size());
+    String abandoned = enqueueForNewMemory();
+    assertEquals(1, queue.claim("dead", JobKind.EMBED, 10).await().size());
+
+    for (int i = 0; i < 4; i++) {   // 1.6 s: past the 1 s lease, renewed every 0.4 s
+      Thread.sleep(400);
+      assertEquals(1, queue.renew("live").await());
+    }
+    assertEquals(0, queue.renew("nobody").await());
+    List<Job> reclaimed = queue.claim("other", JobKind.EMBED, 10).await();
+
+    assertEquals(List.of(abandoned), reclaimed.stream().map(Job::memoryId).toList());
+    assertEquals("live", job(kept).getString("locked_by"), "the live worker still holds its job");
+  }
+
+  @Test
   void with_the_database_gone_a_wake_up_returns_instead_of_restarting_failed_lanes_for_ever() throws Exception {
     Pool gone = io.vertx.pgclient.PgBuilder.pool().connectingTo("postgresql://nobody@127.0.0.1:1/none")
         .using(db.vertx()).build();
