@@ -14,8 +14,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The service as a user runs it, in its own JVM: first start creates and prints a key, a SIGKILL leaves
  * nothing that blocks the next start, and the second start has the same data and key, which it does not
- * print again (stdout is the log under a service manager).
+ * print again (stdout is the log under a service manager). A SIGKILL under writes, of the service or of its
+ * PGlite process alone (the service then exits 70 for its supervisor to restart it), loses no acknowledged write.
  */
 class EmbeddedRestartTest {
   private final Path dataDir = Path.of("target", "test-data", "restart-" + UUID.randomUUID()).toAbsolutePath();
@@ -63,6 +70,63 @@ class EmbeddedRestartTest {
       assertTrue(second.waitFor(30, TimeUnit.SECONDS), "a clean stop takes well under 30 s");
     }
     assertFalse(Files.exists(dataDir.resolve("pglite.pid")), "a clean stop leaves no pid file");
+  }
+
+  @Test
+  void acknowledged_writes_survive_a_sigkill_of_the_service_and_of_its_database_alone() throws Exception {
+    int port = NodeProcess.freePort();
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    Process service = start(port, new StringBuilder());
+    String key = Files.readString(dataDir.resolve("default-api-key")).trim();
+    for (String victim : new String[] {"service", "database"}) {
+      long databasePid = Long.parseLong(Files.readString(dataDir.resolve("pglite.pid")).trim());
+      int before = acknowledged.size();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        Thread t = new Thread(() -> {
+          for (int i = 0; writing.get(); i++) {
+            try {
+              HttpResponse<String> res = send(port, key, HttpRequest.newBuilder().timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("title", victim + " " + writer + "-" + i)
+                      .put("narrative", "Stored while the " + victim + " may be killed.").encode()))
+                  .header("Content-Type", "application/json"), "/api/v1/memories/store");
+              if (res.statusCode() == 201) {
+                acknowledged.add(new JsonObject(res.body()).getString("memory_id"));
+              }
+            } catch (IOException | InterruptedException gone) {
+              return;   // killed under this request: not acknowledged
+            }
+          }
+        });
+        t.start();
+        writers.add(t);
+      }
+      Thread.sleep(2_500);
+      if (victim.equals("service")) {
+        service.destroyForcibly().waitFor();   // SIGKILL: no shutdown hook runs
+      } else {
+        ProcessHandle.of(databasePid).orElseThrow().destroyForcibly();
+        assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service stops when its database dies");
+        assertEquals(70, service.exitValue());
+      }
+      writing.set(false);
+      for (Thread t : writers) {
+        t.join(15_000);
+      }
+      ProcessHandle.of(databasePid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+      assertTrue(acknowledged.size() > before + 20, "writes went on until the kill: " + (acknowledged.size() - before));
+      service = start(port, new StringBuilder());
+      for (String id : acknowledged) {
+        HttpResponse<String> got = send(port, key, HttpRequest.newBuilder().GET(), "/api/v1/memories/" + id);
+        assertEquals(200, got.statusCode(), "after killing the " + victim + ": " + id + " " + got.body());
+      }
+      System.out.printf("EmbeddedRestartTest: SIGKILL of the %s under 4 writers: %d acknowledged stores, all present "
+          + "after the next start%n", victim, acknowledged.size() - before);
+    }
+    service.destroy();
+    assertTrue(service.waitFor(30, TimeUnit.SECONDS));
   }
 
   /** The output up to the line that says the service is ready (printed just after it starts answering). */

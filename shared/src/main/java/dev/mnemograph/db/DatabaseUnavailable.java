@@ -5,14 +5,14 @@ import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.ConnectException;
-import java.nio.channels.ClosedChannelException;
+import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Tells failures that mean "the database cannot serve this right now" (answered 503 with Retry-After) from
- * the others: no connection could be made or the one in use was lost, the pool had none to give in time, or
+ * the others: no connection could be made or the one in use was lost (any I/O error: refused, reset by a server
+ * that was killed, closed; a request does no other I/O), the pool had none to give in time, or
  * PostgreSQL itself says it is shutting down, starting, or out of connections ({@link #is}); or the statement
  * ran past the session's {@code statement_timeout}, mostly waiting for a lock ({@link #timedOut}). Both
  * failed statements roll their transaction back, so nothing is half-written.
@@ -31,8 +31,7 @@ public final class DatabaseUnavailable {
 
   public static boolean is(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof TimeoutException
-          || t instanceof NoStackTraceTimeoutException
+      if (t instanceof IOException || t instanceof TimeoutException || t instanceof NoStackTraceTimeoutException
           // the connection went while a statement waited for its answer (seen as a 500 in DatabaseOutageTest)
           || t instanceof ClosedConnectionException) {
         return true;
@@ -44,6 +43,7 @@ public final class DatabaseUnavailable {
       // the pool's own words: a connection lost under a query, or none free within the wait
       if (t instanceof VertxException && t.getMessage() != null
           && (t.getMessage().contains("Connection is closed") || t.getMessage().contains("Connection closed")
+              || t.getMessage().contains("Connection is not active now")
               || t.getMessage().contains("Timeout waiting for connection")
               || t.getMessage().contains("Pool closed"))) {
         return true;
