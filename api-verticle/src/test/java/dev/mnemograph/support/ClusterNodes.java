@@ -79,7 +79,8 @@ public final class ClusterNodes implements AutoCloseable {
   }
 
   public WebClient apiClient() {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(apiPort));
+    return ContractResponses.validating(vertx,
+        WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(apiPort)));
   }
 
   public Pool pool() {

@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * One real service for the whole test JVM: embedded PostgreSQL (PGlite), HTTP on a free port, the real
- * event bus. Test classes share it and keep apart by each making its own workspaces.
+ * event bus. Test classes share it and keep apart by each making its own workspaces. Every answer its client
+ * gets from an operation of the contract is checked against the contract ({@link ContractResponses}).
  *
  * <p>With {@value #DATABASE_URL_ENV} set, the same tests run against that PostgreSQL instead, through a
  * pool of several connections (what production looks like; see .ci/run).
@@ -46,9 +47,12 @@ public final class TestService {
           .put(AppConfig.GRAPH_ANALYSIS_DELAY_MS, 600_000)
           .put(AppConfig.GRAPH_ANALYSIS_MAX_WAIT_MS, 1_200_000));
       service = Mnemograph.start(config, JOBS);
-      http = WebClient.create(service.vertx(), new WebClientOptions()
-          .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
-      Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+      http = ContractResponses.validating(service.vertx(), WebClient.create(service.vertx(), new WebClientOptions()
+          .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort())));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("ContractResponses: " + ContractResponses.validated() + " answers checked against the contract");
+        service.close();
+      }));
     }
     return service;
   }
