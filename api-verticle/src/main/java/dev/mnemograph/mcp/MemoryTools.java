@@ -408,7 +408,8 @@ public final class MemoryTools {
     }
     if (DatabaseUnavailable.is(e) || DatabaseUnavailable.timedOut(e)) {
       LOG.warn("MCP tool {}: the database could not serve it ({})", tool, e.toString());
-      return ToolResults.error(DatabaseUnavailable.is(e) ? DatabaseUnavailable.UNREACHABLE : DatabaseUnavailable.TIMED_OUT);
+      return ToolResults.error(DatabaseUnavailable.is(e) ? DatabaseUnavailable.UNREACHABLE
+          : DatabaseUnavailable.TIMED_OUT);
     }
     String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt());
     LOG.error("MCP tool {} failed in workspace {} (ref {})", tool, ws, ref, e);

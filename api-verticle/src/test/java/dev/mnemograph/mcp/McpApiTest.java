@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -355,6 +358,51 @@ class McpApiTest {
   private static void assertUnauthorized(HttpResponse<Buffer> res) {
     assertEquals(401, res.statusCode(), res.bodyAsString());
     assertNotNull(res.bodyAsJsonObject().getString("detail"), res.bodyAsString());
+  }
+
+  /**
+   * Every tool, called with another workspace's ids, words and files: nothing of that workspace is shown or
+   * changed (the tools that take an id answer not found, the others find only the caller's own memories).
+   */
+  @Test
+  void every_tool_with_another_workspaces_ids_words_and_files_reads_and_changes_nothing_there() {
+    Api victim = Api.newWorkspace("mcp-victim");
+    List<String> victimIds = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      victimIds.add(victim.store(new JsonObject().put("title", "Zanzibarquux secret " + i)
+          .put("narrative", "Only the victim workspace may read the zanzibarquux rollout plan " + i + ".")
+          .put("source_files", new JsonArray().add("victim/secret.py"))).getString("memory_id"));
+    }
+    JsonArray before = victim.list("?limit=100&ordering=created_at");
+    String intruder = Api.newWorkspace("mcp-intruder").key();
+    String id = victimIds.get(0);
+    Map<String, JsonObject> calls = new LinkedHashMap<>();
+    calls.put(MemoryTools.SEARCH, new JsonObject().put("query", "zanzibarquux rollout plan").put("include_content", true));
+    calls.put(MemoryTools.GET_INDEX, new JsonObject());
+    calls.put(MemoryTools.GET_TIMELINE, new JsonObject().put("include_content", true));
+    calls.put(MemoryTools.GET_DETAIL, new JsonObject().put("memory_id", id).put("include_related", true));
+    calls.put(MemoryTools.GET_RELATED, new JsonObject().put("memory_id", id));
+    calls.put(MemoryTools.BY_FILE, new JsonObject().put("file_path", "victim/secret.py").put("include_content", true));
+    calls.put(MemoryTools.EXPLORE, new JsonObject().put("query", "zanzibarquux rollout plan"));
+    calls.put(MemoryTools.RATE, new JsonObject().put("memory_id", id).put("useful", false));
+    calls.put(MemoryTools.STORE, new JsonObject().put("title", "The intruder's own").put("content",
+        "Stored with the intruder's key; it must land in the intruder's workspace."));
+    assertEquals(Set.copyOf(TOOLS), calls.keySet(), "every tool is called");
+
+    for (Map.Entry<String, JsonObject> call : calls.entrySet()) {
+      JsonObject result = callResult(intruder, call.getKey(), call.getValue());
+      String seen = result.encode();
+      String lower = seen.toLowerCase(java.util.Locale.ROOT);
+      boolean showsText = lower.contains("zanzibarquux secret") || lower.contains("victim workspace may read");
+      boolean showsAnId = victimIds.stream().anyMatch(v -> seen.contains(v) && !call.getValue().encode().contains(v));
+      assertFalse(showsText || showsAnId, call.getKey() + " showed the other workspace: " + seen);
+      if (call.getValue().containsKey("memory_id")) {
+        assertTrue(result.getBoolean("isError"), call.getKey() + " on another workspace's id: " + result.encode());
+        assertTrue(text(result).contains("not found"), text(result));
+      }
+    }
+    assertEquals(before, victim.list("?limit=100&ordering=created_at"), "the other workspace holds what it held");
+    assertEquals(2, victim.get("/workspace").bodyAsJsonObject().getInteger("memory_count"));
   }
 
   private static HttpRequest<Buffer> request(String authorization) {

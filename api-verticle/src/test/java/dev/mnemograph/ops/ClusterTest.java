@@ -13,7 +13,6 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Production mode as an operator runs it: PostgreSQL, an API node and a worker node as separate JVMs on
@@ -31,8 +30,7 @@ class ClusterTest {
 
   @Test
   void api_and_worker_nodes_as_separate_processes_share_the_work_over_the_cluster() throws Exception {
-    String url = System.getenv(TestService.DATABASE_URL_ENV);
-    assumeTrue(url != null && !url.isBlank(), "needs a real PostgreSQL (" + TestService.DATABASE_URL_ENV + ")");
+    String url = TestService.realDatabaseUrl();
     try (ClusterNodes cluster = new ClusterNodes(url)) {
       cluster.start("api");
       Process worker = cluster.start("worker");

@@ -12,6 +12,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -50,17 +53,21 @@ class DatabaseCrashTest {
 
   @Test
   void every_acknowledged_write_survives_twenty_crashes_of_postgresql() throws Exception {
-    String url = System.getenv(TestService.DATABASE_URL_ENV);
+    String url = TestService.realDatabaseUrl();
     String control = System.getenv(CONTROL_ENV);
-    assumeTrue(url != null && !url.isBlank() && control != null && !control.isBlank(),
-        "needs a real PostgreSQL that this test may kill (" + TestService.DATABASE_URL_ENV + ", " + CONTROL_ENV + ")");
+    assumeTrue(control != null && !control.isBlank(), "needs the control script of a PostgreSQL it may kill ("
+        + CONTROL_ENV + ")");
+    // a database of its own: the test JVM's workers must not inherit its thousands of stores as a backlog
+    Vertx vertx = Vertx.vertx();
+    String database = "test_crash_" + UUID.randomUUID().toString().substring(0, 8);
+    Pool admin = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
+    admin.query("CREATE DATABASE " + database + " TEMPLATE mnemograph_template").execute().await();
     AppConfig config = AppConfig.fromJson(new JsonObject()
         .put(AppConfig.HTTP_PORT, 0)
-        .put(AppConfig.DATABASE_URL, url)
+        .put(AppConfig.DATABASE_URL, url.replaceFirst("/[^/?]+(\\?.*)?$", "/" + database + "$1"))
         .put(AppConfig.DATABASE_POOL_SIZE, 4)
         .put(AppConfig.RATE_LIMIT_PER_SECOND, 0)   // the writers go faster than one agent's key may
         .put(AppConfig.DATA_DIR, Path.of("target", "crash-" + UUID.randomUUID()).toString()));
-    Vertx vertx = Vertx.vertx();
     Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
     try (Mnemograph node = Mnemograph.start(config, Set.of("api"), JobSettings.DEFAULT, pool -> { })) {
       var created = new WorkspaceRepository(node.pool()).createWorkspace("crash-" + UUID.randomUUID(), "k").await();
@@ -138,6 +145,8 @@ class DatabaseCrashTest {
       assertTrue(answers.getOrDefault(503, new AtomicLong()).get() > 0, "some writes met an outage");
       assertTrue(slowest503.get() < PROMPT.toMillis(), "a 503 took " + slowest503.get() + " ms");
     } finally {
+      admin.query("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)").execute().await();
+      admin.close().await();
       vertx.close().await();
     }
   }

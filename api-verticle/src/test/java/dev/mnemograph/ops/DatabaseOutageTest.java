@@ -22,7 +22,6 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The database goes away under a running API node and comes back: requests get a prompt 503 with
@@ -35,8 +34,7 @@ class DatabaseOutageTest {
 
   @Test
   void an_outage_is_a_prompt_503_and_the_node_recovers_by_itself() {
-    String url = System.getenv(TestService.DATABASE_URL_ENV);
-    assumeTrue(url != null && !url.isBlank(), "needs a real PostgreSQL (" + TestService.DATABASE_URL_ENV + ")");
+    String url = TestService.realDatabaseUrl();
     PgConnectOptions target = PgConnectOptions.fromUri(url);
     Vertx vertx = Vertx.vertx();
     try (CuttableProxy proxy = new CuttableProxy(vertx, target.getHost(), target.getPort())) {

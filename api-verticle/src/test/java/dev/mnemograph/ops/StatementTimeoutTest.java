@@ -24,7 +24,6 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A statement that runs past {@code database.statement-timeout-ms} (here: waiting for a row another session
@@ -37,8 +36,7 @@ class StatementTimeoutTest {
 
   @Test
   void a_statement_past_the_timeout_is_a_503_and_changes_nothing() {
-    String url = System.getenv(TestService.DATABASE_URL_ENV);
-    assumeTrue(url != null && !url.isBlank(), "needs a real PostgreSQL (" + TestService.DATABASE_URL_ENV + ")");
+    String url = TestService.realDatabaseUrl();
     AppConfig config = AppConfig.fromJson(new JsonObject()
         .put(AppConfig.HTTP_PORT, 0)
         .put(AppConfig.DATABASE_URL, url)

@@ -16,7 +16,6 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The worker node is killed with SIGKILL in the middle of a batch and started again: every memory ends up
@@ -49,8 +48,7 @@ class WorkerCrashTest {
 
   @Test
   void a_worker_killed_mid_batch_leaves_every_memory_embedded_and_linked_exactly_once() throws Exception {
-    String url = System.getenv(TestService.DATABASE_URL_ENV);
-    assumeTrue(url != null && !url.isBlank(), "needs a real PostgreSQL (" + TestService.DATABASE_URL_ENV + ")");
+    String url = TestService.realDatabaseUrl();
     try (ClusterNodes cluster = new ClusterNodes(url)) {
       cluster.start("api");
       Api crashed = cluster.newWorkspace("crash");

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
  * One real service for the whole test JVM: embedded PostgreSQL (PGlite), HTTP on a free port, the real
  * event bus. Test classes share it and keep apart by each making its own workspaces. Every answer its client
@@ -60,6 +62,17 @@ public final class TestService {
   public static WebClient http() {
     get();
     return http;
+  }
+
+  /**
+   * The URL of the real PostgreSQL in {@value #DATABASE_URL_ENV}; skips the calling test where there is none
+   * (the embedded PGlite is one session in the service's own process: no outage, lock or crash of its own).
+   */
+  public static String realDatabaseUrl() {
+    String url = System.getenv(DATABASE_URL_ENV);
+    assumeTrue(url != null && !url.isBlank(),
+        "needs a real PostgreSQL (" + DATABASE_URL_ENV + ")");
+    return url;
   }
 
   /** A fresh workspace and a key for it, so that every test class has data of its own. */

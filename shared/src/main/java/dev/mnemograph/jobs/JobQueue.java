@@ -84,10 +84,14 @@ public final class JobQueue {
                      last_error = coalesce(last_error, 'interrupted on every run (its worker died or lost the lease)')
       WHERE status = 'running' AND lease_until < now() AND interruptions + 1 >= $1""";
 
-  /** A live worker's claims: theirs for another lease, however long its batches take. */
+  /**
+   * A live worker's claims: theirs for another lease, however long its batches take. Rows another statement
+   * holds (a batch completing) are skipped rather than waited for: waiting deadlocked with the completion.
+   */
   private static final String RENEW = """
       UPDATE job SET lease_until = now() + make_interval(secs => $2)
-      WHERE status = 'running' AND locked_by = $1""";
+      WHERE job_id IN (SELECT job_id FROM job WHERE status = 'running' AND locked_by = $1
+                       FOR UPDATE SKIP LOCKED)""";
 
   /** A stopping worker's claims that did not finish: pending again at once, nothing counted. */
   private static final String RELEASE = """
