@@ -39,10 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * status is one the contract documents for the operation (or one any operation may answer). Afterwards the
  * other workspace, whose ids the requests use, holds exactly what it held.
  *
- * <p>Tagged {@code fuzz}, outside the default suite: CI runs it on its own with 10,000 requests against the native
- * PostgreSQL (.ci/run). On the embedded PGlite, one database session shared with the workers, 1 to 3 of 10,000
- * requests have gone unanswered for 15 s in some runs (also without keep-alive, so not a reused connection);
- * the report's slowest answer is there to tell. Run it with
+ * <p>Tagged {@code fuzz}, outside the default suite: alone it passes, but after the whole suite (a job backlog in
+ * the database) some requests, mostly explore, took over 10 s on native PostgreSQL, and 1 to 3 of 10,000 on PGlite
+ * in some runs (also without keep-alive, so not a reused connection); the report's slowest answer is there to
+ * tell a slow answer from a lost one. Run it with
  * {@code ./mvnw verify -pl api-verticle -am -Dtest.excludedGroups=benchmark -Dtest=ContractFuzzTest
  * -Dsurefire.failIfNoSpecifiedTests=false} ({@code -Dfuzz.requests=N}, {@code -Dfuzz.seed=S}).
  */

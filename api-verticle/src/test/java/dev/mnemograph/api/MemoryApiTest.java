@@ -291,6 +291,8 @@ class MemoryApiTest {
     assertEquals(404, api.get("/memories/" + ids.get(0)).statusCode());
     assertEquals(0, api.post("/memories/batch-delete", new JsonObject().put("memory_ids", new JsonArray(ids)))
         .bodyAsJsonObject().getInteger("deleted_count"));
+    assertEquals(0, api.post("/memories/batch-delete", new JsonObject().put("memory_ids", new JsonArray()))
+        .bodyAsJsonObject().getInteger("deleted_count"), "an empty list deletes nothing");
   }
 
   @Test
