@@ -33,6 +33,8 @@ public final class ClusterNodes implements AutoCloseable {
   private final Path dir;
   private final Vertx vertx = Vertx.vertx();
   private final WebClient http;
+  /** The API node's client, its answers checked against the contract: one for all the workspaces made here. */
+  private final WebClient api;
   private final Pool pool;
   private final List<Process> started = new ArrayList<>();
   private final List<String> workspaces = new ArrayList<>();
@@ -51,6 +53,8 @@ public final class ClusterNodes implements AutoCloseable {
         "MNEMOGRAPH_OPS_PORT", String.valueOf(opsPort));
     dir = Files.createTempDirectory("mnemograph-cluster");
     http = WebClient.create(vertx);
+    api = ContractResponses.validating(vertx,
+        WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(apiPort)));
     pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
   }
 
@@ -78,11 +82,6 @@ public final class ClusterNodes implements AutoCloseable {
     return http;
   }
 
-  public WebClient apiClient() {
-    return ContractResponses.validating(vertx,
-        WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(apiPort)));
-  }
-
   public Pool pool() {
     return pool;
   }
@@ -92,7 +91,7 @@ public final class ClusterNodes implements AutoCloseable {
     var created = new WorkspaceRepository(pool).createWorkspace(label + "-" + UUID.randomUUID(), "cluster-test")
         .await();
     workspaces.add(created.workspace().workspaceId());
-    return new Api(apiClient(), created.key());
+    return new Api(api, created.key());
   }
 
   @Override
