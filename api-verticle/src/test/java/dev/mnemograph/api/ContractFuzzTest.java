@@ -1,7 +1,10 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.support.Api;
+import dev.mnemograph.support.ContractOperations;
+import dev.mnemograph.support.ContractOperations.Operation;
 import dev.mnemograph.support.TestService;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -14,8 +17,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.openapi.contract.OpenAPIContract;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -39,18 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * status is one the contract documents for the operation (or one any operation may answer). Afterwards the
  * other workspace, whose ids the requests use, holds exactly what it held.
  *
- * <p>Tagged {@code fuzz}, outside the default suite: alone it passes, but after the whole suite (a job backlog in
- * the database) some requests, mostly explore, took over 10 s on native PostgreSQL, and 1 to 3 of 10,000 on PGlite
- * in some runs (also without keep-alive, so not a reused connection); the report's slowest answer is there to
- * tell a slow answer from a lost one. Run it with
- * {@code ./mvnw verify -pl api-verticle -am -Dtest.excludedGroups=benchmark -Dtest=ContractFuzzTest
- * -Dsurefire.failIfNoSpecifiedTests=false} ({@code -Dfuzz.requests=N}, {@code -Dfuzz.seed=S}).
+ * <p>10,000 requests by default, 8 in flight (about 100 s); {@code -Dfuzz.requests=N} and {@code -Dfuzz.seed=S}
+ * change them. The report names the slowest answer and counts those over a second.
  */
-@Tag("fuzz")
 class ContractFuzzTest {
   /** Seed of the generator; a failure message names the request, and the same seed makes the same ones. */
   private static final long SEED = Long.getLong("fuzz.seed", 20261202L);
-  private static final int REQUESTS = Integer.getInteger("fuzz.requests", 2_000);
+  private static final int REQUESTS = Integer.getInteger("fuzz.requests", 10_000);
   /** A request unanswered this long is a hang, reported as a problem. */
   private static final int ANSWER_TIMEOUT_MS = 10_000;
   private static final int IN_FLIGHT = 8;
@@ -69,12 +65,12 @@ class ContractFuzzTest {
       new JsonObject().put("nested", new JsonObject().put("deeper", new JsonArray().add(new JsonObject()))));
 
   private final Random random = new Random(SEED);
-  private JsonObject contract;
+  private ContractOperations contract;
 
   @Test
   void hostile_requests_get_a_clear_4xx_and_change_nothing_elsewhere() throws Exception {
     Vertx vertx = TestService.get().vertx();
-    contract = OpenAPIContract.from(vertx, Operations.CONTRACT).await().getRawContract();
+    contract = ContractOperations.load(vertx);
     Api fuzzer = Api.newWorkspace("fuzzer");
     Api victim = Api.newWorkspace("fuzz-victim");
     List<String> victimIds = new ArrayList<>();
@@ -89,7 +85,11 @@ class ContractFuzzTest {
     }
     JsonArray victimBefore = victim.list("?limit=500&ordering=created_at");
 
-    List<Operation> operations = operations();
+    List<Operation> operations = contract.operations();
+    // Every request is sent, and its answer read, on this one event loop. Read from another thread, an answer's
+    // end can slip in before body() is asked for and the body never completes: vert.x 5.0.7's client race
+    // (eclipse-vertx/vert.x#6038, fixed after 5.0.7), which made 3 to 8 of 10,000 requests look unanswered.
+    Context client = vertx.getOrCreateContext();
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(TestService.get().httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(IN_FLIGHT));
     Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -106,7 +106,9 @@ class ContractFuzzTest {
         throw new AssertionError("no answer to " + IN_FLIGHT + " requests for 60 s; the last sent: " + probe);
       }
       long sentAt = System.nanoTime();
-      Future<?> f = send(vertx, http, probe).onComplete(ar -> {
+      Promise<Answer> answered = Promise.promise();
+      client.runOnContext(v -> send(vertx, http, probe).onComplete(answered));
+      Future<?> f = answered.future().onComplete(ar -> {
         inFlight.release();
         long ms = (System.nanoTime() - sentAt) / 1_000_000;
         synchronized (problems) {
@@ -122,7 +124,7 @@ class ContractFuzzTest {
             return;
           }
           Answer a = ar.result();
-          byStatus.merge(op.id + " " + a.status, 1, Integer::sum);
+          byStatus.merge(op.id() + " " + a.status, 1, Integer::sum);
           String problem = problem(op, probe, a);
           if (problem != null) {
             problems.add(probe + " -> " + a.status + " " + a.body.substring(0, Math.min(300, a.body.length()))
@@ -163,17 +165,13 @@ class ContractFuzzTest {
       }
     }
     boolean otherResource = probe.label.startsWith("path/") && (a.status == 404 || a.status == 405);
-    if (!op.statuses.contains(a.status) && !ANY_OPERATION.contains(a.status) && !otherResource) {
-      return "a status the contract does not document for " + op.id + " (it has " + op.statuses + ")";
+    if (!op.statuses().contains(a.status) && !ANY_OPERATION.contains(a.status) && !otherResource) {
+      return "a status the contract does not document for " + op.id() + " (it has " + op.statuses() + ")";
     }
     return null;
   }
 
   // --- generating requests --------------------------------------------------------------------------------
-
-  private record Operation(String id, HttpMethod method, String path, List<JsonObject> parameters,
-                           JsonObject bodySchema, List<Integer> statuses) {
-  }
 
   private record Probe(String label, HttpMethod method, String uri, MultiMap headers, Buffer body) {
     @Override
@@ -185,62 +183,14 @@ class ContractFuzzTest {
   private record Answer(int status, String body) {
   }
 
-  private List<Operation> operations() {
-    List<Operation> out = new ArrayList<>();
-    JsonObject paths = contract.getJsonObject("paths");
-    for (String path : paths.fieldNames()) {
-      if (!path.startsWith("/")) {
-        continue;
-      }
-      JsonObject item = paths.getJsonObject(path);
-      List<JsonObject> shared = parameters(item.getJsonArray("parameters"));
-      for (String method : item.fieldNames()) {
-        if (!List.of("get", "post", "patch", "put", "delete").contains(method)) {
-          continue;
-        }
-        JsonObject op = item.getJsonObject(method);
-        List<JsonObject> params = new ArrayList<>(shared);
-        params.addAll(parameters(op.getJsonArray("parameters")));
-        JsonObject body = op.getJsonObject("requestBody") == null ? null : resolve(op.getJsonObject("requestBody")
-            .getJsonObject("content").getJsonObject("application/json").getJsonObject("schema"));
-        List<Integer> statuses = new ArrayList<>();
-        op.getJsonObject("responses").fieldNames().stream().filter(s -> s.matches("\\d{3}"))
-            .forEach(s -> statuses.add(Integer.parseInt(s)));
-        out.add(new Operation(op.getString("operationId"), HttpMethod.valueOf(method.toUpperCase()),
-            Operations.BASE_PATH + path, params, body, statuses));
-      }
-    }
-    return out;
-  }
-
-  private List<JsonObject> parameters(JsonArray raw) {
-    List<JsonObject> out = new ArrayList<>();
-    if (raw != null) {
-      raw.forEach(p -> out.add(resolve((JsonObject) p)));
-    }
-    return out;
-  }
-
-  private JsonObject resolve(JsonObject node) {
-    String ref = node.getString("$ref");
-    if (ref == null) {
-      return node;
-    }
-    JsonObject target = contract;
-    for (String part : ref.substring(ref.indexOf('#') + 2).split("/")) {
-      target = target.getJsonObject(part);
-    }
-    return resolve(target);
-  }
-
   private Probe probe(Operation op, String key, List<String> ownIds, List<String> otherIds) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Token " + key);
-    String path = op.path;
+    String path = op.path();
     Map<String, String> query = new LinkedHashMap<>();
-    JsonObject body = op.bodySchema == null ? null : valid(op.bodySchema, ownIds);
+    JsonObject body = op.bodySchema() == null ? null : valid(op.bodySchema(), ownIds);
     String label;
     int kind = random.nextInt(10);
-    for (JsonObject p : op.parameters) {
+    for (JsonObject p : op.parameters()) {
       if ("path".equals(p.getString("in"))) {
         path = path.replace("{" + p.getString("name") + "}", pick(ownIds));
       }
@@ -249,8 +199,8 @@ class ContractFuzzTest {
       case 0 -> {   // a path parameter: another workspace's id, or hostile text, percent-encoded or raw
         label = "path";
         String value = random.nextBoolean() ? pick(otherIds) : pick(HOSTILE_STRINGS);
-        path = op.path;
-        for (JsonObject p : op.parameters) {
+        path = op.path();
+        for (JsonObject p : op.parameters()) {
           if ("path".equals(p.getString("in"))) {
             path = path.replace("{" + p.getString("name") + "}", encode(value));
           }
@@ -258,7 +208,7 @@ class ContractFuzzTest {
       }
       case 1, 2 -> {   // query parameters: hostile values, encoded or not, repeated, unknown ones
         label = "query";
-        for (JsonObject p : op.parameters) {
+        for (JsonObject p : op.parameters()) {
           if ("query".equals(p.getString("in")) && random.nextInt(3) > 0) {
             query.put(p.getString("name"), random.nextBoolean() ? encode(pick(HOSTILE_STRINGS)) : rawSafe(pick(HOSTILE_STRINGS)));
           }
@@ -275,7 +225,7 @@ class ContractFuzzTest {
         if (body == null) {
           body = new JsonObject().put("unexpected", pick(HOSTILE_VALUES));
         } else {
-          mutate(body, op.bodySchema);
+          mutate(body, op.bodySchema());
         }
       }
       case 6 -> {   // the key: none, another scheme, garbage, one character off
@@ -317,7 +267,7 @@ class ContractFuzzTest {
       uri.append(sep).append(q.getKey()).append('=').append(q.getValue());
       sep = '&';
     }
-    return new Probe(label + "/" + op.id, op.method, uri.toString(), headers, raw);
+    return new Probe(label + "/" + op.id(), op.method(), uri.toString(), headers, raw);
   }
 
   /** A body that satisfies the schema (each required field at a plain valid value). */
@@ -327,7 +277,7 @@ class ContractFuzzTest {
     JsonArray required = schema.getJsonArray("required", new JsonArray());
     for (String name : props.fieldNames()) {
       if (required.contains(name) || random.nextBoolean()) {
-        out.put(name, validValue(name, resolve(props.getJsonObject(name)), ownIds));
+        out.put(name, validValue(name, contract.resolve(props.getJsonObject(name)), ownIds));
       }
     }
     return out;
@@ -343,7 +293,7 @@ class ContractFuzzTest {
       case "integer" -> s.getInteger("minimum", 1);
       case "number" -> s.getDouble("minimum", 0.0) + 0.5 * (s.getDouble("maximum", 1.0) - s.getDouble("minimum", 0.0));
       case "boolean" -> random.nextBoolean();
-      case "array" -> new JsonArray().add(validValue(name, resolve(s.getJsonObject("items", new JsonObject())), ownIds));
+      case "array" -> new JsonArray().add(validValue(name, contract.resolve(s.getJsonObject("items", new JsonObject())), ownIds));
       case "object" -> new JsonObject();
       default -> name.endsWith("memory_id") || name.endsWith("memory_ids") ? pick(ownIds) : "fuzz " + name;
     };
