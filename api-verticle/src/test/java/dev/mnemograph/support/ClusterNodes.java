@@ -60,7 +60,13 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts {@code serve --role api|worker} and waits until it is ready. */
   public Process start(String role) throws Exception {
+    return start(role, Map.of());
+  }
+
+  /** As {@link #start(String)}, with more settings ({@code MNEMOGRAPH_...} variables) for this node. */
+  public Process start(String role, Map<String, String> settings) throws Exception {
     Map<String, String> own = new HashMap<>(env);
+    own.putAll(settings);
     own.put("MNEMOGRAPH_CLUSTER_PORT", String.valueOf(hazelcastPorts.get(role)));
     Process node = NodeProcess.start(dir, role, own);
     started.add(node);
