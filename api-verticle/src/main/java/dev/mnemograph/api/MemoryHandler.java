@@ -25,7 +25,6 @@ import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -194,15 +193,10 @@ public final class MemoryHandler {
     }
     IdempotentWrites.Request request = new IdempotentWrites.Request(TokenAuth.workspaceId(rc), key,
         IdempotentWrites.fingerprint(rc.request().method().name(), rc.normalizedPath(), body(rc).encode()));
-    List<T> written = new ArrayList<>(1);
-    IdempotentWrites.run(pool, request, conn -> writeIn.apply(conn).map(t -> {
-          written.clear();   // a collision runs the transaction again
-          written.add(t);
-          return IdempotentWrites.Answer.of(201, toJson.apply(t).encode());
-        }))
+    IdempotentWrites.run(pool, request, 201, writeIn, t -> toJson.apply(t).encode())
         .onSuccess(answer -> {
           if (!answer.replayed()) {
-            created.accept(written.get(0));
+            created.accept(answer.written());
           }
           HttpServerResponse res = rc.response().setStatusCode(answer.status())
               .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");

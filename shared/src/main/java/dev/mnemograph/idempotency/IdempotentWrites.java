@@ -54,10 +54,13 @@ public final class IdempotentWrites {
   public record Request(String workspaceId, String key, String fingerprint) {
   }
 
-  /** An answer to a write: its status and JSON body; {@code replayed} when it is a stored one. */
-  public record Answer(int status, String body, boolean replayed) {
-    public static Answer of(int status, String body) {
-      return new Answer(status, body, false);
+  /**
+   * An answer to a write: its status and JSON body, and what the write made; {@code written} is null when the
+   * answer is the stored one of an earlier request, replayed.
+   */
+  public record Answer<T>(int status, String body, T written) {
+    public boolean replayed() {
+      return written == null;
     }
   }
 
@@ -75,8 +78,12 @@ public final class IdempotentWrites {
     }
   }
 
-  /** Runs {@code write} in a transaction that also records its answer, unless the key has one already. */
-  public static Future<Answer> run(Pool pool, Request request, Function<SqlConnection, Future<Answer>> write) {
+  /**
+   * Runs {@code write} in a transaction that also records its answer ({@code status} and {@code body} of what it
+   * wrote, never null), unless the key has one already.
+   */
+  public static <T> Future<Answer<T>> run(Pool pool, Request request, int status,
+                                          Function<SqlConnection, Future<T>> write, Function<T, String> body) {
     return Transactions.run(pool, conn -> conn.preparedQuery(LOCK).execute(Tuple.of(request.workspaceId(), request.key()))
         .compose(v -> conn.preparedQuery(FIND).execute(Tuple.of(request.workspaceId(), request.key(),
             RETENTION.toSeconds())))
@@ -84,20 +91,21 @@ public final class IdempotentWrites {
           if (rows.size() > 0) {
             return stored(rows.iterator().next(), request);
           }
-          return write.apply(conn).compose(answer -> conn.preparedQuery(RECORD)
-              .execute(Tuple.of(request.workspaceId(), request.key(), request.fingerprint(), answer.status(),
-                  answer.body()))
-              .map(answer));
+          return write.apply(conn).compose(written -> {
+            Answer<T> answer = new Answer<>(status, body.apply(written), written);
+            return conn.preparedQuery(RECORD).execute(Tuple.of(request.workspaceId(), request.key(),
+                request.fingerprint(), answer.status(), answer.body())).map(answer);
+          });
         }));
   }
 
-  private static Future<Answer> stored(Row r, Request request) {
+  private static <T> Future<Answer<T>> stored(Row r, Request request) {
     if (!r.getString("request_fingerprint").equals(request.fingerprint())) {
       return Future.failedFuture(new InvalidRequestException(List.of("header", "Idempotency-Key"),
           "This Idempotency-Key was used for a different request in the last 24 hours; send a new key with a "
               + "new request.", "idempotency_key_reused"));
     }
-    return Future.succeededFuture(new Answer(r.getInteger("status_code"), r.getString("response_body"), true));
+    return Future.succeededFuture(new Answer<>(r.getInteger("status_code"), r.getString("response_body"), null));
   }
 
   /** Forgets keys past the retention; answers how many. */

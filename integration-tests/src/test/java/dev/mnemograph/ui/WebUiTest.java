@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How the web UI's files are served (no browser: WebUiBrowserTest drives one). */
 class WebUiTest {
-  private static final Path FILES = Path.of("src", "main", "resources", WebUi.WEB_ROOT);
+  /** The UI's files as they are in the repository (api-verticle's resources), beside this module. */
+  private static final Path FILES = Path.of("..", "api-verticle", "src", "main", "resources", WebUi.WEB_ROOT);
 
   private static HttpResponse<Buffer> get(String path, String acceptEncoding) {
     var req = TestService.http().get(path);

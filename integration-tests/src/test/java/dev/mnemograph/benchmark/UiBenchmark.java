@@ -27,7 +27,7 @@ import java.util.Random;
  *
  * <p>The graph: 20 communities of 100 memories, each memory with 3 relationships, 2 inside its community and 1
  * to any memory, of a random type, confidence 0.3..1; random PageRank. Rows go in by SQL (no embedding, no
- * discovery, no graph analysis). {@code ./mvnw -Pbenchmark verify -pl api-verticle -Dtest=UiBenchmark};
+ * discovery, no graph analysis). {@code ./mvnw -Pbenchmark verify -pl integration-tests -Dtest=UiBenchmark};
  * {@code -Dbench.ui.memories=N} changes the size, {@code -Dbench.ui.runs=N} the runs (fresh browser contexts).
  */
 @Tag("benchmark")

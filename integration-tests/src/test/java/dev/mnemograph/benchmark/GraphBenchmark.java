@@ -35,7 +35,7 @@ import java.util.UUID;
  * loading, PageRank, communities, write-back, and the whole job; beside Leiden, JGraphT's label propagation
  * on the same graphs (time and modularity).
  *
- * <p>Run: {@code ./mvnw -Pbenchmark verify -pl api-verticle -Dtest=GraphBenchmark}; on a real PostgreSQL with
+ * <p>Run: {@code ./mvnw -Pbenchmark verify -pl integration-tests -Dtest=GraphBenchmark}; on a real PostgreSQL with
  * {@code MNEMOGRAPH_BENCH_DATABASE_URL=postgresql://...}. {@code -Dbench.graph.sizes=10000,100000} sets the
  * sizes. Rows go in by SQL; the workspaces are deleted afterwards.
  */

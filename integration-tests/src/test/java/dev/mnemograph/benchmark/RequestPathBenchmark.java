@@ -54,8 +54,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <pre>
  * MNEMOGRAPH_BENCH_DATABASE_URL=postgresql://mnemograph:mnemograph@127.0.0.1:55433/mnemograph \
- *   ./mvnw -Pbenchmark verify -pl api-verticle -am -Dtest=RequestPathBenchmark      # API + worker node
- * ./mvnw -Pbenchmark verify -pl api-verticle -am -Dtest=RequestPathBenchmark        # embedded PGlite, one process
+ *   ./mvnw -Pbenchmark verify -pl integration-tests -am -Dtest=RequestPathBenchmark      # API + worker node
+ * ./mvnw -Pbenchmark verify -pl integration-tests -am -Dtest=RequestPathBenchmark        # embedded PGlite, one process
  * </pre>
  * Knobs (system properties): {@code bench.code}: what to run, comma-separated, each {@code build} (this build's
  * classes) or a directory with {@code mnemograph-api.jar} and {@code mnemograph-worker.jar}, optionally followed

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * limit at its default and turned off. One process, both roles; the embedded PGlite, or the PostgreSQL of
  * {@code MNEMOGRAPH_BENCH_DATABASE_URL}. Needs wrk. Prints, asserts only that the requests succeeded.
  *
- * <pre>./mvnw -Pbenchmark verify -pl api-verticle -am -Dtest=FloodIsolationBenchmark</pre>
+ * <pre>./mvnw -Pbenchmark verify -pl integration-tests -am -Dtest=FloodIsolationBenchmark</pre>
  */
 @Tag("benchmark")
 class FloodIsolationBenchmark {

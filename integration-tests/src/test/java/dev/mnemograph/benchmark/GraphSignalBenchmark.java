@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * every memory has them, and evidence turns are less central than the average turn (mean PageRank 0.251
  * against 0.275).
  *
- * <p>Run: {@code ./mvnw -Pbenchmark verify -pl api-verticle -am -Dtest=GraphSignalBenchmark} (about 5 minutes
+ * <p>Run: {@code ./mvnw -Pbenchmark verify -pl integration-tests -am -Dtest=GraphSignalBenchmark} (about 5 minutes
  * on 2 cores). {@code MNEMOGRAPH_BENCH_DATABASE_URL=postgresql://...} runs it on a real PostgreSQL (its
  * workspaces are deleted afterwards).
  */
