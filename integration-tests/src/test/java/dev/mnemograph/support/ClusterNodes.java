@@ -66,12 +66,29 @@ public final class ClusterNodes implements AutoCloseable {
   /** As {@link #start(String)}, with more settings ({@code MNEMOGRAPH_...} variables) for this node. */
   public Process start(String role, Map<String, String> settings) throws Exception {
     Map<String, String> own = new HashMap<>(env);
-    own.putAll(settings);
     own.put("MNEMOGRAPH_CLUSTER_PORT", String.valueOf(hazelcastPorts.get(role)));
+    own.putAll(settings);
     Process node = NodeProcess.start(dir, role, own);
     started.add(node);
     NodeProcess.awaitReady(http, port(role), node, log(role));
     return node;
+  }
+
+  /**
+   * Another API node in the same cluster, on ports of its own (HTTP, cluster) and with a folder of its own
+   * for its log; waits until it is ready and answers its HTTP port.
+   */
+  public int startAnotherApiNode() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("api-" + (started.size() + 1)));
+    int httpPort = NodeProcess.freePort();
+    Map<String, String> settings = new HashMap<>(env);
+    settings.put("MNEMOGRAPH_HTTP_PORT", String.valueOf(httpPort));
+    settings.put("MNEMOGRAPH_OPS_PORT", String.valueOf(NodeProcess.freePort()));
+    settings.put("MNEMOGRAPH_CLUSTER_PORT", String.valueOf(NodeProcess.freePort()));
+    Process node = NodeProcess.start(own, "api", settings);
+    started.add(node);
+    NodeProcess.awaitReady(http, httpPort, node, NodeProcess.log(own, "api"));
+    return httpPort;
   }
 
   /** The API node's port, or the worker node's health and metrics port. */
