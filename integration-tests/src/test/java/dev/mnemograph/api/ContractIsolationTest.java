@@ -88,13 +88,13 @@ class ContractIsolationTest {
     ContractOperations contract = ContractOperations.load(TestService.get().vertx());
     // deletes last, so that the caller's own memory is there for every other operation
     List<Operation> operations = contract.operations().stream()
-        .sorted(Comparator.comparing((Operation op) -> op.id().toLowerCase(Locale.ROOT).contains("delete"))).toList();
+        .sorted(Comparator.comparing(ContractIsolationTest::deletes)).toList();
     int requests = 0;
     int withOwnerIds = 0;
     for (Operation op : operations) {
       for (Map<String, Object> variant : variants(contract, op)) {
         for (List<Slot> slots : slotAssignments(op, variant)) {
-          String ownId = op.id().toLowerCase(Locale.ROOT).contains("delete")
+          String ownId = deletes(op)
               ? intruder.store("The intruder's own, to delete", "Deletable.").getString("memory_id") : callerId;
           requests++;
           withOwnerIds += slots.contains(Slot.OWNER) ? 1 : 0;
@@ -127,6 +127,10 @@ class ContractIsolationTest {
         .putHeader("Idempotency-Key", idempotencyKey).sendJsonObject(memory).await();
     assertEquals(201, res.statusCode(), res.bodyAsString());
     return res;
+  }
+
+  private static boolean deletes(Operation op) {
+    return op.id().toLowerCase(Locale.ROOT).contains("delete");
   }
 
   /** The Idempotency-Key the owner sent with its own request of this operation. */

@@ -2,6 +2,7 @@ package dev.mnemograph.ops;
 
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.ClusterNodes;
+import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -100,12 +101,7 @@ class ApiNodeCrashTest {
           + " writes, " + stored.size() + " memories");
       assertEquals(acknowledged.size(), Set.copyOf(acknowledged.values()).size(), "no two writes got one memory");
 
-      JsonObject ws;
-      do {
-        Thread.sleep(250);
-        ws = workspace.get("/workspace").bodyAsJsonObject();
-        assertTrue(System.nanoTime() - lastRestart < Duration.ofSeconds(60).toNanos(), "still open: " + ws.encode());
-      } while (ws.getLong("embedded_memory_count") < stored.size() || ws.getJsonObject("jobs").getLong("open") > 0);
+      JsonObject ws = Jobs.awaitWorkspaceSettled(workspace, stored.size(), lastRestart);
       long settledMs = (System.nanoTime() - lastRestart) / 1_000_000;
       assertEquals(0, ws.getJsonObject("jobs").getInteger("failed"), ws.encode());
       System.out.printf("ApiNodeCrashTest: %d SIGKILLs of the API node (after %s stores) under %d writers: %d stores "

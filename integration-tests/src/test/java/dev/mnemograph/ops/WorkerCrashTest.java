@@ -2,6 +2,7 @@ package dev.mnemograph.ops;
 
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.ClusterNodes;
+import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -77,7 +78,7 @@ class WorkerCrashTest {
 
       cluster.start("worker");
       long restarted = System.nanoTime();
-      awaitSettled(crashed, restarted);
+      Jobs.awaitWorkspaceSettled(crashed, MEMORIES, restarted);
       long settledMs = (System.nanoTime() - restarted) / 1_000_000;
 
       // the reference: the same memories, stored while the worker runs, never interrupted
@@ -85,7 +86,7 @@ class WorkerCrashTest {
       for (int i = 0; i < MEMORIES; i++) {
         reference.store(memory(i));
       }
-      awaitSettled(reference, System.nanoTime());
+      Jobs.awaitWorkspaceSettled(reference, MEMORIES, System.nanoTime());
 
       Set<String> crashedEdges = edges(cluster, crashed);
       assertTrue(crashedEdges.size() > MEMORIES, "the memories are linked: " + crashedEdges.size() + " edges");
@@ -104,17 +105,6 @@ class WorkerCrashTest {
   private static long running(ClusterNodes cluster, String workspaceId) {
     return cluster.pool().preparedQuery("SELECT count(*) FROM job WHERE workspace_id = $1 AND status = 'running'")
         .execute(Tuple.of(workspaceId)).await().iterator().next().getLong(0);
-  }
-
-  /** Until every memory is embedded and no job is open; fails if that takes 60 s from {@code since}. */
-  private static void awaitSettled(Api api, long since) throws InterruptedException {
-    JsonObject ws;
-    do {
-      Thread.sleep(250);
-      ws = api.get("/workspace").bodyAsJsonObject();
-      long waited = (System.nanoTime() - since) / 1_000_000;
-      assertTrue(waited < 60_000, "still open after " + waited + " ms: " + ws.encode());
-    } while (ws.getLong("embedded_memory_count") < MEMORIES || ws.getJsonObject("jobs").getLong("open") > 0);
   }
 
   /** The workspace's edges as (source title, target title, type, method, confidence to 3 places). */

@@ -68,10 +68,7 @@ public final class ClusterNodes implements AutoCloseable {
     Map<String, String> own = new HashMap<>(env);
     own.put("MNEMOGRAPH_CLUSTER_PORT", String.valueOf(hazelcastPorts.get(role)));
     own.putAll(settings);
-    Process node = NodeProcess.start(dir, role, own);
-    started.add(node);
-    NodeProcess.awaitReady(http, port(role), node, log(role));
-    return node;
+    return launch(dir, role, own, port(role));
   }
 
   /**
@@ -85,10 +82,15 @@ public final class ClusterNodes implements AutoCloseable {
     settings.put("MNEMOGRAPH_HTTP_PORT", String.valueOf(httpPort));
     settings.put("MNEMOGRAPH_OPS_PORT", String.valueOf(NodeProcess.freePort()));
     settings.put("MNEMOGRAPH_CLUSTER_PORT", String.valueOf(NodeProcess.freePort()));
-    Process node = NodeProcess.start(own, "api", settings);
-    started.add(node);
-    NodeProcess.awaitReady(http, httpPort, node, NodeProcess.log(own, "api"));
+    launch(own, "api", settings, httpPort);
     return httpPort;
+  }
+
+  private Process launch(Path nodeDir, String role, Map<String, String> settings, int readyPort) throws Exception {
+    Process node = NodeProcess.start(nodeDir, role, settings);
+    started.add(node);
+    NodeProcess.awaitReady(http, readyPort, node, NodeProcess.log(nodeDir, role));
+    return node;
   }
 
   /** The API node's port, or the worker node's health and metrics port. */

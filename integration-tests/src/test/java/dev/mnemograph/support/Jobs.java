@@ -1,5 +1,6 @@
 package dev.mnemograph.support;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
@@ -41,5 +42,23 @@ public final class Jobs {
 
   public static void awaitSettled(String... memoryIds) {
     awaitSettled(List.of(memoryIds), Duration.ofSeconds(60));
+  }
+
+  /**
+   * Until the workspace, as its GET /workspace tells, has {@code memories} embedded and no job open (for nodes of
+   * another process, whose pool the test does not have); fails if that takes 60 s from {@code sinceNanos}.
+   * Answers the workspace's last summary.
+   */
+  public static JsonObject awaitWorkspaceSettled(Api api, long memories, long sinceNanos) throws InterruptedException {
+    JsonObject ws;
+    do {
+      Thread.sleep(250);
+      ws = api.get("/workspace").bodyAsJsonObject();
+      long waited = (System.nanoTime() - sinceNanos) / 1_000_000;
+      if (waited >= 60_000) {
+        throw new AssertionError("still open after " + waited + " ms: " + ws.encode());
+      }
+    } while (ws.getLong("embedded_memory_count") < memories || ws.getJsonObject("jobs").getLong("open") > 0);
+    return ws;
   }
 }
