@@ -102,7 +102,7 @@ class ContractIsolationTest {
         }
       }
     }
-    int toolCalls = probeMcpTools();
+    int toolCalls = probeMcpTools(contract);
 
     // last, as it puts the owner's text in the caller's workspace: the owner's very request, replayed with the
     // owner's Idempotency-Key under the other key, is a new memory of the caller's, not the owner's answer again
@@ -309,7 +309,7 @@ class ContractIsolationTest {
   // --- MCP ----------------------------------------------------------------------------------------------------
 
   /** Every tool from tools/list, with its required arguments only and with each optional one; the calls made. */
-  private int probeMcpTools() {
+  private int probeMcpTools(ContractOperations contract) {
     JsonArray tools = mcp("tools/list", new JsonObject()).getJsonArray("tools");
     int calls = 0;
     for (Object t : tools) {
@@ -321,7 +321,7 @@ class ContractIsolationTest {
       List<String> optional = new ArrayList<>();
       for (String name : props.fieldNames()) {
         if (required.contains(name)) {
-          base.put(name, toolArgument(name, props.getJsonObject(name)));
+          base.put(name, toolArgument(contract, name, props.getJsonObject(name)));
         } else {
           optional.add(name);
         }
@@ -329,7 +329,7 @@ class ContractIsolationTest {
       List<JsonObject> argumentSets = new ArrayList<>();
       argumentSets.add(base);
       for (String name : optional) {
-        argumentSets.add(base.copy().put(name, toolArgument(name, props.getJsonObject(name))));
+        argumentSets.add(base.copy().put(name, toolArgument(contract, name, props.getJsonObject(name))));
       }
       for (JsonObject arguments : argumentSets) {
         calls++;
@@ -348,26 +348,13 @@ class ContractIsolationTest {
     return calls;
   }
 
-  private Object toolArgument(String name, JsonObject schema) {
-    if (name.equals("memory_id")) {
-      return ownerIds.get(0);
-    }
-    if (name.equals("file_path")) {
-      return OWNER_FILE;
-    }
-    if (schema.containsKey("enum")) {
-      JsonArray values = schema.getJsonArray("enum");
-      return values.contains(OWNER_TYPE) ? OWNER_TYPE : values.getValue(0);
-    }
-    return switch (schema.getString("type", "string")) {
-      case "array" -> {
-        JsonObject items = schema.getJsonObject("items", new JsonObject());
-        yield items.containsKey("enum") ? items.getJsonArray("enum").copy()
-            : new JsonArray().add(name.contains("tag") ? OWNER_TAG : "the intruder's " + name);
-      }
-      case "integer", "number" -> schema.getValue("default", schema.getValue("minimum", 1));
-      case "boolean" -> !name.equals("useful");
-      default -> name.equals("query") ? QUERY : "the intruder's " + name;
+  /** As {@link #value}, except that an id names the owner's first memory, a file the owner's, a rating "not useful". */
+  private Object toolArgument(ContractOperations contract, String name, JsonObject schema) {
+    return switch (name) {
+      case "memory_id" -> ownerIds.get(0);
+      case "file_path" -> OWNER_FILE;
+      case "useful" -> false;
+      default -> value(contract, name, schema);
     };
   }
 
