@@ -76,15 +76,14 @@ public final class MemoryRepository {
 
   /**
    * One direction of a memory's edges as the text of a JSON array, strongest first, each element as
-   * {@link Relationship#toJson()} writes it (created_at as {@link Memory#timestamp}, whose fixed width sorts
-   * as the time), so that the API sends it on as it comes: parsing it and writing it again took 40 % of the
-   * API node's CPU per GET. %s: the column that is the memory.
+   * {@link Relationship#toJson()} writes it: the relationship_json that V009's trigger wrote with the row, read
+   * from the index that holds it, so that the API sends it on as it comes (parsing and writing it again took
+   * 40 % of the API node's CPU per GET, rendering it at each read more than half of PostgreSQL's). %s: the column
+   * that is the memory.
    */
-  private static final String EDGES = "(SELECT '[' || coalesce(string_agg(row_to_json(r)::text, ',' "
-      + "ORDER BY r.confidence DESC, r.created_at COLLATE \"C\"), '') || ']' FROM (SELECT id, source_memory_id, "
-      + "target_memory_id, relationship_type, discovery_method, confidence, is_bidirectional, context, "
-      + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at "
-      + "FROM memory_relationship WHERE workspace_id = $1 AND %s = $2) r)";
+  private static final String EDGES = "(SELECT '[' || coalesce(string_agg(relationship_json, ',' "
+      + "ORDER BY confidence DESC, created_at), '') || ']' FROM memory_relationship "
+      + "WHERE workspace_id = $1 AND %s = $2)";
 
   /** The detail view in one statement: the memory and both arrays of its relationships. */
   private static final String DETAIL = "SELECT " + Memory.COLUMNS + ", " + EDGES.formatted("source_memory_id")
