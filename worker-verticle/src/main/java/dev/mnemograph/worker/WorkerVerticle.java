@@ -2,6 +2,7 @@ package dev.mnemograph.worker;
 
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.db.PlannerStatistics;
 import dev.mnemograph.embedding.Embedder;
 import dev.mnemograph.embedding.EmbeddingModelChoice;
 import dev.mnemograph.graph.GraphAnalysisWorker;
@@ -120,6 +121,14 @@ public final class WorkerVerticle extends VerticleBase {
               .onFailure(e -> LOG.debug("Queue sample failed: {}", e.toString())));
           vertx.setPeriodic(1, WorkerMetrics.WORKSPACE_INTERVAL.toMillis(), id -> workerMetrics.sampleWorkspaces(pool)
               .onFailure(e -> LOG.debug("Workspace sample failed: {}", e.toString())));
+          long analyseEvery = PlannerStatistics.INTERVAL.toMillis();
+          vertx.setPeriodic(analyseEvery, analyseEvery, id -> PlannerStatistics.refresh(pool)
+              .onSuccess(analysed -> {
+                if (!analysed.isEmpty()) {
+                  LOG.debug("Analysed {}", analysed);
+                }
+              })
+              .onFailure(e -> LOG.debug("Refreshing planner statistics failed: {}", e.toString())));
           vertx.setPeriodic(60_000, id -> queue.sweep(config.jobRetention())
               .onSuccess(parked -> {
                 if (parked > 0) {
