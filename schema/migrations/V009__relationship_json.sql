@@ -4,7 +4,7 @@
 -- now written once, by a trigger whenever the row is written, and two indexes hold what the detail reads, so
 -- that it is an index-only scan of a few adjacent index entries per direction. Measured with pgbench on
 -- PostgreSQL 17, 2 cores, 2,000 memories of about 9 relationships each way (the request-path benchmark's
--- data): the detail statement 12,355 -> 27,501 per second.
+-- data), twice each in one run: the detail statement 10,140 and 9,929 -> 23,136 and 22,654 per second.
 
 -- A relationship as the API writes it (Relationship#toJson): created_at with microseconds in UTC, in
 -- a fixed width, so that the text sorts as the time.
