@@ -22,7 +22,7 @@ import java.util.List;
 public final class PlannerStatistics {
   public static final Duration INTERVAL = Duration.ofSeconds(5);
 
-  static final List<String> TABLES = List.of("memory", "memory_relationship", "memory_embedding", "job");
+  private static final List<String> TABLES = List.of("memory", "memory_relationship", "memory_embedding", "job");
 
   /** relpages: the table's pages when it was last analysed (or vacuumed); 0 before that. */
   private static final String STALE = """

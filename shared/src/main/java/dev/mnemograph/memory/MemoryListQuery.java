@@ -49,7 +49,8 @@ public record MemoryListQuery(Optional<String> memoryType, int limit, int offset
     this(memoryType, limit, offset, ordering, pruningCandidates, List.of(), 0.0);
   }
 
-  String orderBy() {
+  /** The ORDER BY of this page, as the list statement sends it. */
+  public String orderBy() {
     return ORDERINGS.get(ordering);
   }
 }

@@ -1,6 +1,7 @@
 package dev.mnemograph.db;
 
 import dev.mnemograph.memory.Memory;
+import dev.mnemograph.memory.MemoryListQuery;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A workspace stored in bulk is planned as what it is, not as a table of ten rows. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlannerStatisticsTest {
+  /** The list's first page in its default order, as MemoryRepository#list asks for it. */
+  private static final MemoryListQuery PAGE =
+      new MemoryListQuery(Optional.empty(), 10, 0, MemoryListQuery.DEFAULT_ORDERING, false);
   private static final String FIRST_PAGE = "EXPLAIN SELECT " + Memory.COLUMNS + " FROM memory WHERE workspace_id = $1"
-      + " ORDER BY importance_score DESC, created_at DESC, memory_id LIMIT 10";
+      + " ORDER BY " + PAGE.orderBy() + " LIMIT " + PAGE.limit() + " OFFSET " + PAGE.offset();
 
   private TestDatabase db;
   private Pool pool;
