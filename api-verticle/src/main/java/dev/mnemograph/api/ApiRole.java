@@ -1,9 +1,10 @@
 package dev.mnemograph.api;
 
-import dev.mnemograph.memory.AccessEvents;
+import dev.mnemograph.api.auth.ApiKeyCache;
+import dev.mnemograph.api.auth.KeyRateLimit;
+import dev.mnemograph.api.memory.AccessEvents;
+import dev.mnemograph.api.openapi.Operations;
 import dev.mnemograph.node.Role;
-import dev.mnemograph.workspace.ApiKeyCache;
-import dev.mnemograph.workspace.KeyRateLimit;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -1,11 +1,20 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.api.auth.ApiKeyCache;
+import dev.mnemograph.api.auth.TokenAuth;
+import dev.mnemograph.api.graph.GraphHandler;
+import dev.mnemograph.api.mcp.McpEndpoint;
+import dev.mnemograph.api.memory.MemoryHandler;
+import dev.mnemograph.api.openapi.ErrorResponses;
+import dev.mnemograph.api.openapi.Operations;
+import dev.mnemograph.api.openapi.RequestValidation;
+import dev.mnemograph.api.openapi.ValidatorCachingContract;
+import dev.mnemograph.api.search.SearchHandler;
+import dev.mnemograph.api.ui.WebUi;
+import dev.mnemograph.api.workspace.WorkspaceHandler;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
-import dev.mnemograph.mcp.McpEndpoint;
-import dev.mnemograph.ui.WebUi;
-import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

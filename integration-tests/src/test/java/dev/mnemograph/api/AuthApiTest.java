@@ -1,14 +1,14 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.api.auth.ApiKeyCache;
+import dev.mnemograph.api.auth.KeyRateLimit;
+import dev.mnemograph.api.mcp.McpEndpoint;
+import dev.mnemograph.api.memory.AccessEvents;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.memory.AccessEvents;
-import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.TestService;
-import dev.mnemograph.workspace.ApiKeyCache;
-import dev.mnemograph.workspace.KeyRateLimit;
 import dev.mnemograph.workspace.ApiKeyInfo;
 import dev.mnemograph.workspace.ApiKeys;
 import dev.mnemograph.workspace.NewApiKey;

@@ -1,8 +1,8 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.support.Api;
-import dev.mnemograph.support.ContractOperations;
 import dev.mnemograph.support.ContractOperations.Operation;
+import dev.mnemograph.support.ContractOperations;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

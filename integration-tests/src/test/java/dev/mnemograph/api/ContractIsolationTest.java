@@ -1,9 +1,10 @@
 package dev.mnemograph.api;
 
-import dev.mnemograph.mcp.McpEndpoint;
+import dev.mnemograph.api.mcp.McpEndpoint;
+import dev.mnemograph.api.openapi.Operations;
 import dev.mnemograph.support.Api;
-import dev.mnemograph.support.ContractOperations;
 import dev.mnemograph.support.ContractOperations.Operation;
+import dev.mnemograph.support.ContractOperations;
 import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.NewApiKey;

@@ -1,6 +1,6 @@
 package dev.mnemograph.api;
 
-import dev.mnemograph.graph.GraphQuery;
+import dev.mnemograph.api.graph.GraphQuery;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.GraphRuns;
 import dev.mnemograph.support.Jobs;

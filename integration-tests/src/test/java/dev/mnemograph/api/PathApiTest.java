@@ -1,6 +1,6 @@
 package dev.mnemograph.api;
 
-import dev.mnemograph.graph.GraphRepository;
+import dev.mnemograph.api.graph.GraphRepository;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;

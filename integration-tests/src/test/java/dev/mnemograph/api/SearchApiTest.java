@@ -1,13 +1,13 @@
 package dev.mnemograph.api;
 
+import dev.mnemograph.api.auth.ApiKeyCache;
+import dev.mnemograph.api.memory.AccessEvents;
+import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
-import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.memory.AccessEvents;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
-import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -2,11 +2,11 @@ package dev.mnemograph.benchmark;
 
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.graph.CommunityLabels;
-import dev.mnemograph.graph.GraphAnalysis;
-import dev.mnemograph.graph.GraphAnalysisWorker;
-import dev.mnemograph.graph.GraphStore;
-import dev.mnemograph.graph.WorkspaceNetwork;
+import dev.mnemograph.worker.graph.CommunityLabels;
+import dev.mnemograph.worker.graph.GraphAnalysis;
+import dev.mnemograph.worker.graph.GraphAnalysisWorker;
+import dev.mnemograph.worker.graph.GraphStore;
+import dev.mnemograph.worker.graph.WorkspaceNetwork;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.WorkerExecutor;

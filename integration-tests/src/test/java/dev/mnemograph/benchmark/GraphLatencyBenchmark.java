@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
-
 /**
  * Latency of the graph endpoints over HTTP in a workspace of 100,000 memories and 1,000,000 relationships:
  * POST /memories/path between random memories (default max_depth 5, all types), POST /memories/explore

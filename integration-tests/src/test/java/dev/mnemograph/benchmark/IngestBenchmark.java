@@ -1,13 +1,13 @@
 package dev.mnemograph.benchmark;
 
 import dev.mnemograph.Mnemograph;
-import dev.mnemograph.jobs.JobSettings;
-import dev.mnemograph.support.NodeProcess;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.embedding.Embedder;
-import dev.mnemograph.embedding.EmbeddingModelChoice;
-import dev.mnemograph.embedding.EmbeddingText;
+import dev.mnemograph.jobs.JobSettings;
+import dev.mnemograph.support.NodeProcess;
+import dev.mnemograph.worker.embedding.Embedder;
+import dev.mnemograph.worker.embedding.EmbeddingModelChoice;
+import dev.mnemograph.worker.embedding.EmbeddingText;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,6 @@ package dev.mnemograph.benchmark;
 import dev.mnemograph.benchmark.LoadClient.Call;
 import dev.mnemograph.benchmark.LoadClient.Stats;
 import dev.mnemograph.support.NodeProcess;
-import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

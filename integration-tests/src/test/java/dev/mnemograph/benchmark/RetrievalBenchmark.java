@@ -1,12 +1,12 @@
 package dev.mnemograph.benchmark;
 
 import dev.mnemograph.Mnemograph;
+import dev.mnemograph.api.search.HybridRanking.Fusion;
+import dev.mnemograph.api.search.HybridRanking.KeywordScale;
+import dev.mnemograph.api.search.HybridRanking.SemanticScale;
+import dev.mnemograph.api.search.HybridRanking;
+import dev.mnemograph.api.search.SearchCandidate;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.search.HybridRanking;
-import dev.mnemograph.search.HybridRanking.Fusion;
-import dev.mnemograph.search.HybridRanking.KeywordScale;
-import dev.mnemograph.search.HybridRanking.SemanticScale;
-import dev.mnemograph.search.SearchCandidate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
 
 /**
  * Retrieval quality on the LoCoMo development split (../shared/data/locomo-dev): every dialogue turn of a

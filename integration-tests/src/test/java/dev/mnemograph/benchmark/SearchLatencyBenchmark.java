@@ -1,17 +1,17 @@
 package dev.mnemograph.benchmark;
 
 import dev.mnemograph.Mnemograph;
+import dev.mnemograph.api.search.QueryEmbeddings;
+import dev.mnemograph.api.search.SearchQuery;
+import dev.mnemograph.api.search.SearchRepository;
+import dev.mnemograph.api.search.SearchService;
+import dev.mnemograph.api.search.TermStatistics;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Transactions;
-import dev.mnemograph.embedding.Embedder;
-import dev.mnemograph.embedding.EmbeddingModelChoice;
-import dev.mnemograph.embedding.EmbeddingText;
 import dev.mnemograph.memory.MemoryRepository;
-import dev.mnemograph.search.QueryEmbeddings;
-import dev.mnemograph.search.SearchQuery;
-import dev.mnemograph.search.SearchRepository;
-import dev.mnemograph.search.SearchService;
-import dev.mnemograph.search.TermStatistics;
+import dev.mnemograph.worker.embedding.Embedder;
+import dev.mnemograph.worker.embedding.EmbeddingModelChoice;
+import dev.mnemograph.worker.embedding.EmbeddingText;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.IntFunction;
-
 
 /**
  * Search latency at 100,000 memories in one workspace, with 4 more workspaces of 5,000 around it, 4 concurrent

@@ -1,10 +1,10 @@
 package dev.mnemograph.benchmark;
 
+import dev.mnemograph.api.ui.WebUi;
 import dev.mnemograph.memory.Relationship;
 import dev.mnemograph.support.Chromium;
 import dev.mnemograph.support.Commands;
 import dev.mnemograph.support.TestService;
-import dev.mnemograph.ui.WebUi;
 import dev.mnemograph.workspace.NewApiKey;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

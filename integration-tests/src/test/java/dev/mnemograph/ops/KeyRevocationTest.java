@@ -1,9 +1,9 @@
 package dev.mnemograph.ops;
 
+import dev.mnemograph.api.auth.ApiKeyCache;
 import dev.mnemograph.support.Api;
 import dev.mnemograph.support.ClusterNodes;
 import dev.mnemograph.support.TestService;
-import dev.mnemograph.workspace.ApiKeyCache;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;

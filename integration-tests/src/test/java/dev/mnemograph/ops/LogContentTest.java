@@ -1,13 +1,13 @@
 package dev.mnemograph.ops;
 
+import dev.mnemograph.support.Api;
+import dev.mnemograph.support.Jobs;
+import dev.mnemograph.support.TestService;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import dev.mnemograph.support.Api;
-import dev.mnemograph.support.Jobs;
-import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.mnemograph.ops;
 
 import dev.mnemograph.Mnemograph;
+import dev.mnemograph.api.mcp.McpEndpoint;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.jobs.JobSettings;
-import dev.mnemograph.mcp.McpEndpoint;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.mnemograph.support;
 
-import dev.mnemograph.api.Operations;
+import dev.mnemograph.api.openapi.Operations;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;

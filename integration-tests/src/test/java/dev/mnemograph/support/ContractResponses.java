@@ -1,6 +1,6 @@
 package dev.mnemograph.support;
 
-import dev.mnemograph.api.Operations;
+import dev.mnemograph.api.openapi.Operations;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;

@@ -1,7 +1,7 @@
 package dev.mnemograph.cli;
 
-import dev.mnemograph.workspace.ApiKeyInfo;
 import dev.mnemograph.memory.Memory;
+import dev.mnemograph.workspace.ApiKeyInfo;
 import dev.mnemograph.workspace.NewApiKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,5 @@
 package dev.mnemograph.config;
 
-import dev.mnemograph.workspace.ApiKeyCache;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -81,6 +80,8 @@ public record AppConfig(
   public static final String CLUSTER_PORT = "cluster.port";
   public static final String CLUSTER_NAME = "cluster.name";
   public static final String KEY_CACHE_TTL_MS = "auth.key-cache-ttl-ms";
+  /** The longest a revoked key may keep working on an API node (its key cache's time to live). */
+  public static final Duration MAX_KEY_CACHE_TTL = Duration.ofSeconds(5);
   public static final String RATE_LIMIT_PER_SECOND = "auth.rate-limit-per-second";
   public static final String RATE_LIMIT_BURST = "auth.rate-limit-burst";
 
@@ -158,7 +159,7 @@ public record AppConfig(
     if (graphAnalysisInterval.toMinutes() < 1) {
       throw new IllegalArgumentException(GRAPH_ANALYSIS_INTERVAL_MINUTES + " must be at least 1");
     }
-    requireRange(KEY_CACHE_TTL_MS, (int) keyCacheTtl.toMillis(), 0, (int) ApiKeyCache.MAX_TTL.toMillis());
+    requireRange(KEY_CACHE_TTL_MS, (int) keyCacheTtl.toMillis(), 0, (int) MAX_KEY_CACHE_TTL.toMillis());
     requireRange(RATE_LIMIT_PER_SECOND, rateLimitPerSecond, 0, 1_000_000);
     requireRange(RATE_LIMIT_BURST, rateLimitBurst, rateLimitPerSecond == 0 ? 0 : 1, 10_000_000);
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {

@@ -5,7 +5,6 @@ import dev.mnemograph.jobs.JobKind;
 import dev.mnemograph.jobs.JobQueue;
 import dev.mnemograph.workspace.Ids;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -268,7 +267,7 @@ public final class MemoryRepository {
         .map(RowSet::rowCount);
   }
 
-  /** The memory with its outgoing and incoming relationships (its access events: {@link AccessEvents}). */
+  /** The memory with its outgoing and incoming relationships (its access events are counted by the API). */
   public Future<MemoryDetail> detail(String workspaceId, String memoryId) {
     return pool.preparedQuery(DETAIL).execute(Tuple.of(workspaceId, memoryId))
         .map(rows -> {

@@ -1,6 +1,6 @@
 package dev.mnemograph.memory;
 
-import dev.mnemograph.search.Neighbour;
+import dev.mnemograph.vector.Neighbour;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;

@@ -73,7 +73,7 @@ public final class WorkspaceRepository {
 
   /**
    * The workspace of an active key, or empty for an unknown or revoked one. Asks the database every time;
-   * the API asks through an {@link ApiKeyCache}.
+   * the API asks through its key cache.
    */
   public Future<Optional<String>> workspaceOfKey(String key) {
     return workspaceOfKeyHash(ApiKeys.hash(key));

@@ -5,12 +5,8 @@ import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.TestDatabase;
 import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.memory.MemoryRepository;
-import dev.mnemograph.memory.AccessEvents;
-import dev.mnemograph.memory.MemoryService;
 import dev.mnemograph.memory.NewMemory;
-import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.node.Metrics;
-import dev.mnemograph.search.VectorSearch;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -78,9 +74,8 @@ class WorkerVerticleTest {
   @Test
   void a_jobs_ready_hint_gets_a_stored_memory_embedded_without_waiting_for_the_poll(VertxTestContext test)
       throws InterruptedException {
-    MemoryService memories = new MemoryService(db.pool(), new MemoryRepository(db.pool(), 90),
-        new RelationshipRepository(), new VectorSearch(5_000), new AccessEvents(vertx, db.pool()));
-    String memoryId = memories.store(workspaceId, new NewMemory("Hints wake the workers",
+    // stored as the API stores it: the memory and its embedding job in one statement
+    String memoryId = new MemoryRepository(db.pool(), 90).insertQueuingEmbed(db.pool(), workspaceId, new NewMemory("Hints wake the workers",
         "The API publishes on the event bus after it commits work.", "general", List.of(), List.of(), List.of(),
         0.5, 0.5)).await().memoryId();
     long started = System.nanoTime();

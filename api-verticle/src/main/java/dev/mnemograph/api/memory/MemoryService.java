@@ -1,0 +1,190 @@
+package dev.mnemograph.api.memory;
+
+import dev.mnemograph.api.search.SearchResult;
+import dev.mnemograph.db.Transactions;
+import dev.mnemograph.error.ConflictException;
+import dev.mnemograph.error.InvalidRequestException;
+import dev.mnemograph.graph.WorkspaceGraph;
+import dev.mnemograph.jobs.JobKind;
+import dev.mnemograph.jobs.JobQueue;
+import dev.mnemograph.memory.Memory;
+import dev.mnemograph.memory.MemoryChanges;
+import dev.mnemograph.memory.MemoryDetail;
+import dev.mnemograph.memory.MemoryIndexEntry;
+import dev.mnemograph.memory.MemoryListQuery;
+import dev.mnemograph.memory.MemoryRepository;
+import dev.mnemograph.memory.NewMemory;
+import dev.mnemograph.memory.Relationship;
+import dev.mnemograph.memory.RelationshipRepository;
+import dev.mnemograph.memory.WorkspaceLock;
+import dev.mnemograph.vector.Neighbour;
+import dev.mnemograph.vector.VectorSearch;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The memory operations of the API. Each write is one transaction, together with the background jobs
+ * it causes, so that no work is lost and none is queued for a write that did not happen.
+ */
+public final class MemoryService {
+  private final Pool pool;
+  private final MemoryRepository memories;
+  private final RelationshipRepository relationships;
+  private final VectorSearch vectors;
+  private final AccessEvents accessEvents;
+  private final FeedbackRepository feedback = new FeedbackRepository();
+
+  public MemoryService(Pool pool, MemoryRepository memories, RelationshipRepository relationships,
+                       VectorSearch vectors, AccessEvents accessEvents) {
+    this.pool = pool;
+    this.memories = memories;
+    this.relationships = relationships;
+    this.vectors = vectors;
+    this.accessEvents = accessEvents;
+  }
+
+  /** The memory and its embed job, in one statement. */
+  public Future<Memory> store(String workspaceId, NewMemory m) {
+    return store(pool, workspaceId, m);
+  }
+
+  /** {@link #store(String, NewMemory)} on a connection (in a transaction of the caller's). */
+  public Future<Memory> store(SqlClient client, String workspaceId, NewMemory m) {
+    return memories.insertQueuingEmbed(client, workspaceId, m);
+  }
+
+  public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
+    return memories.list(workspaceId, q);
+  }
+
+  /**
+   * The detail view: the memory with its feedback counts and both relationship arrays, in one read, and an
+   * access event (counted in the answer, written by {@link AccessEvents}).
+   */
+  public Future<MemoryDetail> detail(String workspaceId, String memoryId) {
+    return accessEvents.read(workspaceId, memoryId, true, () -> memories.detail(workspaceId, memoryId),
+        (d, unwritten) -> d.with(unwritten.applyTo(d.memory())));
+  }
+
+  /**
+   * A text change re-embeds (and so re-links) the memory; a change of source files alone only re-links it.
+   */
+  public Future<Memory> update(String workspaceId, String memoryId, MemoryChanges changes) {
+    return Transactions.run(pool, conn -> memories.update(conn, workspaceId, memoryId, changes)
+        .compose(updated -> {
+          if (changes.changesEmbeddedText()) {
+            return JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, memoryId).map(updated);
+          }
+          if (changes.sourceFiles() != null) {
+            return JobQueue.enqueue(conn, workspaceId, JobKind.DISCOVER_RELATIONSHIPS, memoryId).map(updated);
+          }
+          return Future.succeededFuture(updated);
+        }));
+  }
+
+  /**
+   * Memories similar to this one, best first, each scored by its cosine similarity; empty while it has no
+   * embedding.
+   */
+  public Future<List<SearchResult>> related(String workspaceId, String memoryId, int limit, double threshold) {
+    return Transactions.run(pool, conn -> memories.get(conn, workspaceId, memoryId)
+        .compose(source -> vectors.nearestTo(conn, workspaceId, memoryId, limit))
+        .compose(near -> {
+          List<Neighbour> kept = near.stream().filter(n -> n.similarity() >= threshold).toList();
+          return memories.getAll(conn, workspaceId, kept.stream().map(Neighbour::memoryId).toList())
+              .map(found -> kept.stream().filter(n -> found.containsKey(n.memoryId()))
+                  .map(n -> SearchResult.similar(found.get(n.memoryId()), n.similarity())).toList());
+        }));
+  }
+
+  /** The workspace's memories as one line each, most important first. */
+  public Future<List<MemoryIndexEntry>> index(String workspaceId, Optional<String> memoryType, int limit, int offset) {
+    return memories.index(workspaceId, memoryType, limit, offset);
+  }
+
+  /** Memories created in the last {@code days} days, newest first. */
+  public Future<List<Memory>> timeline(String workspaceId, int days, Optional<String> memoryType, int limit,
+                                       int offset) {
+    return memories.timeline(workspaceId, days, memoryType, limit, offset);
+  }
+
+  /** Memories that name this file among their source files, most important first. */
+  public Future<List<Memory>> byFile(String workspaceId, String filePath, int limit) {
+    return memories.byFile(workspaceId, filePath, limit);
+  }
+
+  /** A manual edge from this memory to another of the same workspace (404 if either is missing). */
+  public Future<Relationship> addRelationship(String workspaceId, String sourceId, String targetId, String type,
+                                              double confidence, boolean bidirectional, String context) {
+    return Transactions.run(pool, conn -> addRelationship(conn, workspaceId, sourceId, targetId, type, confidence,
+        bidirectional, context));
+  }
+
+  /** {@link #addRelationship(String, String, String, String, double, boolean, String)} in the caller's transaction. */
+  public Future<Relationship> addRelationship(SqlConnection conn, String workspaceId, String sourceId, String targetId,
+                                              String type, double confidence, boolean bidirectional, String context) {
+    if (sourceId.equals(targetId)) {
+      return Future.failedFuture(new InvalidRequestException(List.of("body", "target_memory_id"),
+          "A memory cannot have a relationship with itself.", "value_error"));
+    }
+    return WorkspaceLock.forLinking(conn, workspaceId)
+        .compose(v -> memories.get(conn, workspaceId, sourceId))
+        .compose(s -> memories.get(conn, workspaceId, targetId))
+        .compose(t -> relationships.addManual(conn, workspaceId, sourceId, targetId, type, confidence,
+            bidirectional, context))
+        .compose(added -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(added))
+        .compose(added -> added.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+            new ConflictException("A manual '" + type + "' relationship from " + sourceId + " to " + targetId
+                + " already exists."))));
+  }
+
+  /**
+   * Deletes the memory with its edges; the memories that had chosen it as a discovered neighbour are queued
+   * to choose again, and the workspace's graph is due for analysis.
+   */
+  public Future<Void> delete(String workspaceId, String memoryId) {
+    return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
+        .compose(v -> relationships.requeueChoosersOf(conn, workspaceId, List.of(memoryId)))
+        .compose(n -> memories.delete(conn, workspaceId, memoryId))
+        .compose(v -> WorkspaceGraph.markChanged(conn, List.of(workspaceId))));
+  }
+
+  /** {@link #delete} for several memories at once; answers how many existed. */
+  public Future<Integer> deleteMany(String workspaceId, List<String> memoryIds) {
+    return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
+        .compose(v -> relationships.requeueChoosersOf(conn, workspaceId, memoryIds))
+        .compose(n -> memories.deleteMany(conn, workspaceId, memoryIds))
+        .compose(deleted -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(deleted)));
+  }
+
+  /** An access event written at once (POST .../access), answered with this node's unwritten ones applied. */
+  public Future<Memory> recordAccess(String workspaceId, String memoryId) {
+    return accessEvents.read(workspaceId, memoryId, false, () -> memories.recordAccess(workspaceId, memoryId),
+        (m, unwritten) -> unwritten.applyTo(m));
+  }
+
+  public Future<Memory> recordRetrieval(String workspaceId, String memoryId) {
+    return accessEvents.read(workspaceId, memoryId, false, () -> memories.recordRetrieval(workspaceId, memoryId),
+        (m, unwritten) -> unwritten.applyTo(m));
+  }
+
+  /**
+   * Rates a memory as useful or not: the rating, its counter on the memory and the memory's learned
+   * importance, in one transaction.
+   */
+  public Future<Feedback> rate(String workspaceId, String memoryId, boolean useful, String context,
+                               String sessionId) {
+    return Transactions.run(pool, conn -> rate(conn, workspaceId, memoryId, useful, context, sessionId));
+  }
+
+  /** {@link #rate(String, String, boolean, String, String)} in the caller's transaction. */
+  public Future<Feedback> rate(SqlConnection conn, String workspaceId, String memoryId, boolean useful, String context,
+                               String sessionId) {
+    return feedback.record(conn, workspaceId, memoryId, useful, context, sessionId);
+  }
+}

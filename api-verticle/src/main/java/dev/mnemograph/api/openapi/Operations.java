@@ -1,0 +1,33 @@
+package dev.mnemograph.api.openapi;
+
+
+
+/** The operationIds of schema/openapi.yaml; each has exactly one handler (a test checks). */
+public final class Operations {
+  public static final String STORE_MEMORY = "storeMemory";
+  public static final String LIST_MEMORIES = "listMemories";
+  public static final String GET_MEMORY = "getMemory";
+  public static final String UPDATE_MEMORY = "updateMemory";
+  public static final String DELETE_MEMORY = "deleteMemory";
+  public static final String BATCH_DELETE_MEMORIES = "batchDeleteMemories";
+  public static final String RECORD_MEMORY_ACCESS = "recordMemoryAccess";
+  public static final String RECORD_MEMORY_RETRIEVAL = "recordMemoryRetrieval";
+  public static final String GET_RELATED_MEMORIES = "getRelatedMemories";
+  public static final String ADD_RELATIONSHIP = "addRelationship";
+  public static final String SEARCH_MEMORIES = "searchMemories";
+  public static final String GET_MEMORY_INDEX = "getMemoryIndex";
+  public static final String GET_MEMORY_TIMELINE = "getMemoryTimeline";
+  public static final String GET_WORKSPACE = "getWorkspace";
+  public static final String FIND_MEMORY_PATH = "findMemoryPath";
+  public static final String EXPLORE_MEMORIES = "exploreMemories";
+  public static final String GET_MEMORY_GRAPH = "getMemoryGraph";
+  public static final String RECORD_MEMORY_FEEDBACK = "recordMemoryFeedback";
+
+  public static final String SECURITY_SCHEME = "tokenAuth";
+  /** The contract, on the classpath (shipped from schema/ by the shared module). */
+  public static final String CONTRACT = "schema/openapi.yaml";
+  public static final String BASE_PATH = "/api/v1";
+
+  private Operations() {
+  }
+}
