@@ -5,10 +5,10 @@ import dev.mnemograph.memory.MemoryListQuery;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A workspace stored in bulk is planned as what it is, not as a table of ten rows. */
+@ExtendWith(TestDatabaseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlannerStatisticsTest {
   /** The list's first page in its default order, as MemoryRepository#list asks for it. */
@@ -30,14 +31,9 @@ class PlannerStatisticsTest {
   private Pool pool;
 
   @BeforeAll
-  void database() {
-    db = TestDatabase.start("statistics");
+  void database(TestDatabase db) {
+    this.db = db;
     pool = db.pool();
-  }
-
-  @AfterAll
-  void close() {
-    db.close();
   }
 
   @Test

@@ -1,13 +1,14 @@
 package dev.mnemograph.graph;
 
 import dev.mnemograph.db.TestDatabase;
+import dev.mnemograph.db.TestDatabaseExtension;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** When a workspace's graph run is due. */
+@ExtendWith(TestDatabaseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkspaceGraphTest {
   private static final Duration LEASE = Duration.ofMinutes(10);
@@ -29,15 +31,10 @@ class WorkspaceGraphTest {
   private WorkspaceGraph graphs;
 
   @BeforeAll
-  void database() {
-    db = TestDatabase.start("workspace-graph");
+  void database(TestDatabase db) {
+    this.db = db;
     pool = db.pool();
     graphs = new WorkspaceGraph(pool);
-  }
-
-  @AfterAll
-  void close() {
-    db.close();
   }
 
   /**

@@ -1,14 +1,15 @@
 package dev.mnemograph.memory;
 
 import dev.mnemograph.db.TestDatabase;
+import dev.mnemograph.db.TestDatabaseExtension;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
@@ -17,20 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Changing the embedding model never leaves vectors of two models side by side. */
+@ExtendWith(TestDatabaseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddingRepositoryTest {
   private TestDatabase db;
   private Pool pool;
 
   @BeforeAll
-  void database() {
-    db = TestDatabase.start("embeddings");
+  void database(TestDatabase db) {
+    this.db = db;
     pool = db.pool();
-  }
-
-  @AfterAll
-  void close() {
-    db.close();
   }
 
   private static String vector(float value) {

@@ -1,12 +1,13 @@
 package dev.mnemograph.vector;
 
 import dev.mnemograph.db.TestDatabase;
+import dev.mnemograph.db.TestDatabaseExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it to the HNSW index, where the rows come up short (0.42 of 10 measured with 100,000 rows). The tests
  * below switch sorting off to make the planner take the HNSW index here too.
  */
+@ExtendWith(TestDatabaseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VectorSearchTest {
   private static final int WORKSPACES = 100;
@@ -36,8 +38,8 @@ class VectorSearchTest {
   private Pool pool;
 
   @BeforeAll
-  void tableOfTenThousandVectors() {
-    db = TestDatabase.start("vectors");
+  void tableOfTenThousandVectors(TestDatabase db) {
+    this.db = db;
     pool = db.pool();
     long started = System.nanoTime();
     pool.query("""
@@ -57,11 +59,6 @@ class VectorSearchTest {
         FROM memory m""").execute().await();
     System.out.printf("VectorSearchTest: %d vectors inserted into the HNSW-indexed table in %d ms%n",
         WORKSPACES * PER_WORKSPACE, (System.nanoTime() - started) / 1_000_000);
-  }
-
-  @AfterAll
-  void close() {
-    db.close();
   }
 
   /** The exact answer, by brute force over the workspace's rows (no index can serve this ordering). */

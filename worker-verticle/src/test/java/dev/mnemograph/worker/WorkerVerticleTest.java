@@ -3,6 +3,7 @@ package dev.mnemograph.worker;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.TestDatabase;
+import dev.mnemograph.db.TestDatabaseExtension;
 import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.NewMemory;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The worker verticle on a real event bus and database: it answers query embeddings (request/reply) and a
  * jobs-ready hint starts work at once, not at the next poll (set to ten minutes here).
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, TestDatabaseExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkerVerticleTest {
   private TestDatabase db;
@@ -39,8 +40,8 @@ class WorkerVerticleTest {
   private String deployment;
 
   @BeforeAll
-  void deploy() {
-    db = TestDatabase.start("worker-verticle");
+  void deploy(TestDatabase db) {
+    this.db = db;
     vertx = db.vertx();
     AppConfig config = AppConfig.fromJson(new JsonObject().put(AppConfig.JOB_POLL_INTERVAL_MS, 600_000));
     deployment = vertx.deployVerticle(new WorkerVerticle(config, db.pool(), JobSettings.DEFAULT, new Metrics(), null))
@@ -51,8 +52,7 @@ class WorkerVerticleTest {
 
   @AfterAll
   void close() {
-    vertx.undeploy(deployment).await();   // before the pool closes under it
-    db.close();
+    vertx.undeploy(deployment).await();   // before the extension closes the pool under it
   }
 
   @Test

@@ -1,12 +1,13 @@
 package dev.mnemograph.api.search;
 
 import dev.mnemograph.db.TestDatabase;
+import dev.mnemograph.db.TestDatabaseExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The SQL of hybrid search on 2,000 memories: a workspace holding 1 % of them still gets a full, correct
  * top-k by meaning through the HNSW index, and the keyword side is served by the GIN index.
  */
+@ExtendWith(TestDatabaseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchRepositoryTest {
   private static final String BIG = "ws-srbig000000";
@@ -29,8 +31,8 @@ class SearchRepositoryTest {
   private Pool pool;
 
   @BeforeAll
-  void twoThousandMemories() {
-    db = TestDatabase.start("search");
+  void twoThousandMemories(TestDatabase db) {
+    this.db = db;
     pool = db.pool();
     pool.query("INSERT INTO workspace (workspace_id, name) VALUES ('" + BIG + "', 'big'), ('" + SMALL + "', 'small')")
         .execute().await();
@@ -47,11 +49,6 @@ class SearchRepositoryTest {
         FROM memory m""").execute().await();
     pool.query("ANALYZE memory").execute().await();
     pool.query("ANALYZE memory_embedding").execute().await();
-  }
-
-  @AfterAll
-  void close() {
-    db.close();
   }
 
   private String randomVector() {

@@ -1,6 +1,7 @@
 package dev.mnemograph.worker.jobs;
 
 import dev.mnemograph.db.TestDatabase;
+import dev.mnemograph.db.TestDatabaseExtension;
 import dev.mnemograph.jobs.Job;
 import dev.mnemograph.jobs.JobInfo;
 import dev.mnemograph.jobs.JobKind;
@@ -14,11 +15,11 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker competes for the jobs). The handlers here stand for a job's work: one that always fails, one
  * that fails for one memory, one that succeeds.
  */
+@ExtendWith(TestDatabaseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobWorkerTest {
   private static final JobSettings SETTINGS =
@@ -47,17 +49,12 @@ class JobWorkerTest {
   private String workspaceId;
 
   @BeforeAll
-  void database() {
-    db = TestDatabase.start("jobs");
+  void database(TestDatabase db) {
+    this.db = db;
     pool = db.pool();
     queue = new JobQueue(pool, SETTINGS);
     NewApiKey ws = new WorkspaceRepository(pool).createWorkspace("jobs", "test").await();
     workspaceId = ws.workspace().workspaceId();
-  }
-
-  @AfterAll
-  void close() {
-    db.close();
   }
 
   @BeforeEach
