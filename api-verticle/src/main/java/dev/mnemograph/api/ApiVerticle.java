@@ -69,16 +69,16 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     MemoryRepository memoryRepository = new MemoryRepository(pool, config.retentionDays());
     MemoryService memories = new MemoryService(pool, memoryRepository, new RelationshipRepository(),
-        new VectorSearch(config.exactScanMaxRows()), accessEvents);
+        new VectorSearch(config.exactScanMaxRows()), accessEvents, vertx.eventBus());
     SearchService search = new SearchService(pool, new SearchRepository(config.exactScanMaxRows()), memoryRepository,
         new QueryEmbeddings(vertx.eventBus(), config.queryEmbeddingTimeout()), HybridRanking.DEFAULT);
     GraphService graph = new GraphService(pool, new GraphRepository(), search);
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
     mcp = new McpEndpoint(keys,
-        new MemoryTools(memories, search, graph, vertx.eventBus(), config.similarityThreshold()),
+        new MemoryTools(memories, search, graph, config.similarityThreshold()),
         ApiRouter.BODY_LIMIT_BYTES);
     ApiRouter router = new ApiRouter(vertx, keys, workspaces,
-        new MemoryHandler(pool, memories, vertx.eventBus(), config.similarityThreshold()), new SearchHandler(search),
+        new MemoryHandler(pool, memories, config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), mcp, health, metrics);
     return router.build()
         // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)

@@ -16,6 +16,7 @@ import dev.mnemograph.api.search.SearchHandler;
 import dev.mnemograph.api.search.SearchRepository;
 import dev.mnemograph.api.search.SearchService;
 import dev.mnemograph.db.TestDatabase;
+import dev.mnemograph.db.TestDatabaseExtension;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.node.Health;
@@ -26,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.Set;
@@ -34,32 +36,31 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The contract in schema/ is the HTTP surface: every operation has a handler and no handler is orphaned. */
+@ExtendWith(TestDatabaseExtension.class)
 class ContractTest {
 
   @Test
-  void every_operation_of_the_contract_has_exactly_one_handler() {
-    try (TestDatabase db = TestDatabase.start("contract")) {
-      Vertx vertx = db.vertx();
-      OpenAPIContract contract = OpenAPIContract.from(vertx, Operations.CONTRACT).await();
-      var pool = db.pool();
-      MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, 90), new RelationshipRepository(),
-          new VectorSearch(100), new AccessEvents(vertx, pool));
-      SearchService search = new SearchService(pool, new SearchRepository(100), new MemoryRepository(pool, 90),
-          new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT);
-      GraphService graph = new GraphService(pool, new GraphRepository(), search);
-      WorkspaceRepository workspaces = new WorkspaceRepository(pool);
-      ApiKeyCache keys = new ApiKeyCache(workspaces, Duration.ZERO);
-      ApiRouter router = new ApiRouter(vertx, keys, workspaces,
-          new MemoryHandler(pool, memories, vertx.eventBus(), 0.75), new SearchHandler(search), new GraphHandler(graph),
-          new McpEndpoint(keys, new MemoryTools(memories, search, graph, vertx.eventBus(), 0.75), 1024),
-          new Health(pool, "api"), new Metrics());
+  void every_operation_of_the_contract_has_exactly_one_handler(TestDatabase db) {
+    Vertx vertx = db.vertx();
+    OpenAPIContract contract = OpenAPIContract.from(vertx, Operations.CONTRACT).await();
+    var pool = db.pool();
+    MemoryService memories = new MemoryService(pool, new MemoryRepository(pool, 90), new RelationshipRepository(),
+        new VectorSearch(100), new AccessEvents(vertx, pool), vertx.eventBus());
+    SearchService search = new SearchService(pool, new SearchRepository(100), new MemoryRepository(pool, 90),
+        new QueryEmbeddings(vertx.eventBus(), Duration.ofSeconds(1)), HybridRanking.DEFAULT);
+    GraphService graph = new GraphService(pool, new GraphRepository(), search);
+    WorkspaceRepository workspaces = new WorkspaceRepository(pool);
+    ApiKeyCache keys = new ApiKeyCache(workspaces, Duration.ZERO);
+    ApiRouter router = new ApiRouter(vertx, keys, workspaces,
+        new MemoryHandler(pool, memories, 0.75), new SearchHandler(search), new GraphHandler(graph),
+        new McpEndpoint(keys, new MemoryTools(memories, search, graph, 0.75), 1024),
+        new Health(pool, "api"), new Metrics());
 
-      Set<String> operations = new TreeSet<>();
-      for (Operation op : contract.operations()) {
-        operations.add(op.getOperationId());
-      }
-
-      assertEquals(operations, new TreeSet<>(router.handlers().keySet()));
+    Set<String> operations = new TreeSet<>();
+    for (Operation op : contract.operations()) {
+      operations.add(op.getOperationId());
     }
+
+    assertEquals(operations, new TreeSet<>(router.handlers().keySet()));
   }
 }

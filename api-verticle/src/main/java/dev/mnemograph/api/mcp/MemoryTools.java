@@ -10,7 +10,6 @@ import dev.mnemograph.api.search.SearchQuery;
 import dev.mnemograph.api.search.SearchResult;
 import dev.mnemograph.api.search.SearchResults;
 import dev.mnemograph.api.search.SearchService;
-import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.db.DatabaseUnavailable;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.error.NotFoundException;
@@ -19,7 +18,6 @@ import dev.mnemograph.memory.MemoryDetail;
 import dev.mnemograph.memory.MemoryIndexEntry;
 import dev.mnemograph.memory.NewMemory;
 import dev.mnemograph.memory.Relationship;
-import io.vertx.core.eventbus.EventBus;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -79,16 +77,13 @@ public final class MemoryTools {
   private final MemoryService memories;
   private final SearchService search;
   private final GraphService graph;
-  private final EventBus bus;
   private final double similarityThreshold;
 
   /** @param similarityThreshold the lowest cosine similarity include_related shows (as the REST API) */
-  public MemoryTools(MemoryService memories, SearchService search, GraphService graph, EventBus bus,
-                     double similarityThreshold) {
+  public MemoryTools(MemoryService memories, SearchService search, GraphService graph, double similarityThreshold) {
     this.memories = memories;
     this.search = search;
     this.graph = graph;
-    this.bus = bus;
     this.similarityThreshold = similarityThreshold;
   }
 
@@ -245,7 +240,7 @@ public final class MemoryTools {
         a.oneOf("memory_type", MEMORY_TYPES).orElse("general"), a.strings("tags", 50, 200),
         a.strings("concepts", 50, 200), a.strings("files", 100, 1000), a.number("importance", 0.5, 0, 1),
         a.number("confidence", 0.5, 0, 1));
-    return memories.store(ws, m).onSuccess(stored -> Addresses.jobsReady(bus, stored.memoryId())).map(stored -> ToolResults.of(
+    return memories.store(ws, m).map(stored -> ToolResults.of(
         "Stored " + stored.memoryId() + " (" + stored.memoryType() + "): \"" + stored.title()
             + "\". Found by keywords now, and by meaning once it is embedded (seconds).",
         new JsonObject().put("memory_id", stored.memoryId()).put("title", stored.title())

@@ -2,7 +2,6 @@ package dev.mnemograph.api.memory;
 
 import dev.mnemograph.api.auth.TokenAuth;
 import dev.mnemograph.api.search.SearchResult;
-import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.idempotency.IdempotentWrites;
 import dev.mnemograph.memory.Memory;
 import dev.mnemograph.memory.MemoryChanges;
@@ -12,7 +11,6 @@ import dev.mnemograph.memory.MemoryListQuery;
 import dev.mnemograph.memory.NewMemory;
 import dev.mnemograph.memory.Relationship;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +19,8 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -59,14 +55,12 @@ public final class MemoryHandler {
 
   private final Pool pool;
   private final MemoryService memories;
-  private final EventBus bus;
   private final double similarityThreshold;
 
   /** @param similarityThreshold the lowest cosine similarity include_related shows */
-  public MemoryHandler(Pool pool, MemoryService memories, EventBus bus, double similarityThreshold) {
+  public MemoryHandler(Pool pool, MemoryService memories, double similarityThreshold) {
     this.pool = pool;
     this.memories = memories;
-    this.bus = bus;
     this.similarityThreshold = similarityThreshold;
   }
 
@@ -76,8 +70,7 @@ public final class MemoryHandler {
         b.getString("memory_type", "general"), strings(b, "tags"), strings(b, "concepts"),
         strings(b, "source_files"), b.getDouble("importance_score", 0.5), b.getDouble("confidence_score", 0.5));
     String ws = TokenAuth.workspaceId(rc);
-    create(rc, () -> memories.store(ws, m), conn -> memories.store(conn, ws, m), Memory::toJson,
-        stored -> Addresses.jobsReady(bus, stored.memoryId()));
+    create(rc, () -> memories.store(ws, m), conn -> memories.store(conn, ws, m), Memory::toJson);
   }
 
   public void list(RoutingContext rc) {
@@ -136,7 +129,7 @@ public final class MemoryHandler {
     String context = b.getString("context");
     create(rc, () -> memories.addRelationship(ws, id, target, type, confidence, bidirectional, context),
         conn -> memories.addRelationship(conn, ws, id, target, type, confidence, bidirectional, context),
-        Relationship::toJson, added -> { });
+        Relationship::toJson);
   }
 
   public void update(RoutingContext rc) {
@@ -146,26 +139,18 @@ public final class MemoryHandler {
         stringsOrNull(b, "source_files"), b.getDouble("importance_score"), b.getDouble("confidence_score"));
     String id = memoryId(rc);
     respond(rc, 200, memories.update(TokenAuth.workspaceId(rc), id, changes)
-        .onSuccess(m -> Addresses.jobsReady(bus, id))
         .map(Memory::toJson));
   }
 
   public void delete(RoutingContext rc) {
     String id = memoryId(rc);
     memories.delete(TokenAuth.workspaceId(rc), id)
-        .onSuccess(v -> Addresses.jobsReady(bus, id))   // its neighbours choose again
         .onSuccess(v -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
   }
 
   public void batchDelete(RoutingContext rc) {
-    List<String> ids = strings(body(rc), "memory_ids");
-    respond(rc, 200, memories.deleteMany(TokenAuth.workspaceId(rc), ids)
-        .onSuccess(n -> {
-          if (n > 0) {   // an empty list deletes nothing and has no neighbours to wake (the fuzzer sent one)
-            Addresses.jobsReady(bus, ids.get(0));
-          }
-        })
+    respond(rc, 200, memories.deleteMany(TokenAuth.workspaceId(rc), strings(body(rc), "memory_ids"))
         .map(n -> new JsonObject().put("deleted_count", n)));
   }
 
@@ -177,7 +162,7 @@ public final class MemoryHandler {
     String context = b.getString("context");
     String session = b.getString("session_id");
     create(rc, () -> memories.rate(ws, id, useful, context, session),
-        conn -> memories.rate(conn, ws, id, useful, context, session), Feedback::toJson, rating -> { });
+        conn -> memories.rate(conn, ws, id, useful, context, session), Feedback::toJson);
   }
 
   public void recordAccess(RoutingContext rc) {
@@ -191,22 +176,19 @@ public final class MemoryHandler {
   /**
    * A POST that creates something, answered 201: {@code write} as it is, or, with an Idempotency-Key,
    * {@code writeIn} in a transaction that also records the answer, so that a retry of the same request gets
-   * it again (marked {@value #IDEMPOTENT_REPLAYED}) and writes nothing. {@code created} runs after a new write.
+   * it again (marked {@value #IDEMPOTENT_REPLAYED}) and writes nothing.
    */
   private <T> void create(RoutingContext rc, Supplier<Future<T>> write, Function<SqlConnection, Future<T>> writeIn,
-                          Function<T, JsonObject> toJson, Consumer<T> created) {
+                          Function<T, JsonObject> toJson) {
     String key = rc.request().getHeader(IDEMPOTENCY_KEY);
     if (key == null) {
-      respond(rc, 201, write.get().onSuccess(created::accept).map(toJson));
+      respond(rc, 201, write.get().map(toJson));
       return;
     }
     IdempotentWrites.Request request = new IdempotentWrites.Request(TokenAuth.workspaceId(rc), key,
         IdempotentWrites.fingerprint(rc.request().method().name(), rc.normalizedPath(), body(rc).encode()));
     IdempotentWrites.run(pool, request, 201, writeIn, t -> toJson.apply(t).encode())
         .onSuccess(answer -> {
-          if (!answer.replayed()) {
-            created.accept(answer.written());
-          }
           HttpServerResponse res = rc.response().setStatusCode(answer.status())
               .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
           if (answer.replayed()) {

@@ -1,6 +1,7 @@
 package dev.mnemograph.api.memory;
 
 import dev.mnemograph.api.search.SearchResult;
+import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.db.Transactions;
 import dev.mnemograph.error.ConflictException;
 import dev.mnemograph.error.InvalidRequestException;
@@ -20,16 +21,20 @@ import dev.mnemograph.memory.WorkspaceLock;
 import dev.mnemograph.vector.Neighbour;
 import dev.mnemograph.vector.VectorSearch;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The memory operations of the API. Each write is one transaction, together with the background jobs
- * it causes, so that no work is lost and none is queued for a write that did not happen.
+ * it causes, so that no work is lost and none is queued for a write that did not happen. Once those jobs
+ * are committed, and only then, the workers are told ({@link Addresses#jobsReady}): here, once for every
+ * caller (REST, MCP).
  */
 public final class MemoryService {
   private final Pool pool;
@@ -38,10 +43,13 @@ public final class MemoryService {
   private final VectorSearch vectors;
   private final AccessEvents accessEvents;
   private final FeedbackRepository feedback = new FeedbackRepository();
+  private final EventBus bus;
 
+  /** @param bus where the workers hear that jobs were committed */
   public MemoryService(Pool pool, MemoryRepository memories, RelationshipRepository relationships,
-                       VectorSearch vectors, AccessEvents accessEvents) {
+                       VectorSearch vectors, AccessEvents accessEvents, EventBus bus) {
     this.pool = pool;
+    this.bus = bus;
     this.memories = memories;
     this.relationships = relationships;
     this.vectors = vectors;
@@ -55,7 +63,21 @@ public final class MemoryService {
 
   /** {@link #store(String, NewMemory)} on a connection (in a transaction of the caller's). */
   public Future<Memory> store(SqlClient client, String workspaceId, NewMemory m) {
-    return memories.insertQueuingEmbed(client, workspaceId, m);
+    return memories.insertQueuingEmbed(client, workspaceId, m)
+        .onSuccess(stored -> wakeWorkersOnCommit(client, stored.memoryId()));
+  }
+
+  /**
+   * Tells the workers about the jobs a write queued, once they are committed: at once after a statement of
+   * its own, at the commit of the caller's transaction otherwise (never for one rolled back).
+   */
+  private void wakeWorkersOnCommit(SqlClient client, String memoryId) {
+    Transaction caller = client instanceof SqlConnection conn ? conn.transaction() : null;
+    if (caller == null) {
+      Addresses.jobsReady(bus, memoryId);
+    } else {
+      caller.completion().onSuccess(v -> Addresses.jobsReady(bus, memoryId));
+    }
   }
 
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
@@ -84,7 +106,8 @@ public final class MemoryService {
             return JobQueue.enqueue(conn, workspaceId, JobKind.DISCOVER_RELATIONSHIPS, memoryId).map(updated);
           }
           return Future.succeededFuture(updated);
-        }));
+        }))
+        .onSuccess(updated -> Addresses.jobsReady(bus, memoryId));
   }
 
   /**
@@ -151,7 +174,8 @@ public final class MemoryService {
     return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
         .compose(v -> relationships.requeueChoosersOf(conn, workspaceId, List.of(memoryId)))
         .compose(n -> memories.delete(conn, workspaceId, memoryId))
-        .compose(v -> WorkspaceGraph.markChanged(conn, List.of(workspaceId))));
+        .compose(v -> WorkspaceGraph.markChanged(conn, List.of(workspaceId))))
+        .onSuccess(v -> Addresses.jobsReady(bus, memoryId));   // its neighbours choose again
   }
 
   /** {@link #delete} for several memories at once; answers how many existed. */
@@ -159,7 +183,12 @@ public final class MemoryService {
     return Transactions.run(pool, conn -> WorkspaceLock.forDeletion(conn, workspaceId)
         .compose(v -> relationships.requeueChoosersOf(conn, workspaceId, memoryIds))
         .compose(n -> memories.deleteMany(conn, workspaceId, memoryIds))
-        .compose(deleted -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(deleted)));
+        .compose(deleted -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(deleted)))
+        .onSuccess(deleted -> {
+          if (deleted > 0) {   // an empty list deletes nothing and has no neighbours to wake (the fuzzer sent one)
+            Addresses.jobsReady(bus, memoryIds.get(0));
+          }
+        });
   }
 
   /** An access event written at once (POST .../access), answered with this node's unwritten ones applied. */
