@@ -6,15 +6,20 @@ import dev.mnemograph.cli.ServeCommand;
 import dev.mnemograph.cli.WorkspaceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code java -jar mnemograph-api.jar} starts an API node, {@code java -jar mnemograph-worker.jar} a worker node,
  * both jars on one classpath both roles in one process; the subcommands manage workspaces, API keys and jobs.
  */
-@Command(name = "mnemograph", mixinStandardHelpOptions = true, version = "Mnemograph 0.1.0",
-    description = "Self-hosted memory service for AI coding agents.",
-    subcommands = {ServeCommand.class, WorkspaceCommand.class, KeyCommand.class, JobCommand.class})
-public final class Main implements Runnable {
+@Command(name = "mnemograph", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    version = "Mnemograph 0.1.0", description = "Self-hosted memory service for AI coding agents.",
+    subcommands = {ServeCommand.class, WorkspaceCommand.class, KeyCommand.class, JobCommand.class},
+    footer = {"", "With no command it serves. Every command answers --help.",
+        "Configuration: mnemograph.json in the working directory (or the file MNEMOGRAPH_CONFIG names), then",
+        "MNEMOGRAPH_* environment variables, e.g. MNEMOGRAPH_DATABASE_URL=postgresql://user:pw@host:5432/db;",
+        "every key is in docs/configuration.md."})
+public final class Main {
 
   public static void main(String[] args) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
@@ -26,7 +31,15 @@ public final class Main implements Runnable {
     if (!serving && System.getenv("MNEMOGRAPH_LOG_LEVEL") == null) {
       System.setProperty("MNEMOGRAPH_LOG_LEVEL", "WARN");   // admin commands print their result, not the start-up story
     }
-    CommandLine cli = new CommandLine(new Main())
+    int code = commandLine().execute(args.length == 0 ? new String[] {"serve"} : args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** The command line with its subcommands, as {@link #main} runs it. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main())
         .setExecutionExceptionHandler((e, commandLine, parsed) -> {
           // Configuration and environment problems: the message says what to do; no stack trace.
           if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
@@ -35,14 +48,5 @@ public final class Main implements Runnable {
           }
           throw e;
         });
-    int code = cli.execute(args.length == 0 ? new String[] {"serve"} : args);
-    if (code != 0) {
-      System.exit(code);
-    }
-  }
-
-  @Override
-  public void run() {
-    new ServeCommand().call();
   }
 }

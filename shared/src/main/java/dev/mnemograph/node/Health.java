@@ -32,10 +32,6 @@ public final class Health {
     draining = true;
   }
 
-  public boolean draining() {
-    return draining;
-  }
-
   /** Answers a health request if it is one ({@link #LIVE}, {@link #READY}); false otherwise. */
   public boolean handle(HttpServerRequest request) {
     String path = request.path();

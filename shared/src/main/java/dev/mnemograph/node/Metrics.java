@@ -48,10 +48,6 @@ public final class Metrics {
     return registry;
   }
 
-  public PrometheusMeterRegistry prometheus() {
-    return registry;
-  }
-
   /** Options for the Vert.x instance that reports into {@link #registry()}. */
   public static MicrometerMetricsOptions options() {
     return new MicrometerMetricsOptions()
