@@ -37,6 +37,13 @@ public record Memory(
     OffsetDateTime createdAt,
     OffsetDateTime updatedAt) {
 
+  /**
+   * The memory types, in the contract's order: the one list the code takes them from (the schema's CHECK, the
+   * contract's enum, the MCP tools' schemas and the web UI's list are kept equal to it by TypeListsTest).
+   */
+  public static final List<String> TYPES = List.of("decision", "pattern", "convention", "architecture",
+      "discovery", "incident", "general", "wiki", "sdlc_knowledge");
+
   /** The columns {@link #of(Row)} reads, in a form to put after SELECT or RETURNING. */
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
