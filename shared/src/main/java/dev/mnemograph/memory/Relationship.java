@@ -19,7 +19,10 @@ public record Relationship(
     String context,
     OffsetDateTime createdAt) {
 
-  /** The seven relationship types (the schema's CHECK and the contract's enum). */
+  /**
+   * The relationship types: the one list the code takes them from (the schema's CHECK, the contract's enum, the
+   * MCP tools' schemas and the web UI's list are kept equal to it by TypeListsTest).
+   */
   public static final List<String> TYPES = List.of("references", "related_to", "caused_by", "contradicts",
       "supersedes", "similar_to", "depends_on");
 
