@@ -333,11 +333,10 @@ public final class RelationshipRepository {
   }
 
   /** A manual edge; empty when the same edge already exists. Both memories must be in the workspace. */
-  public Future<Optional<Relationship>> addManual(SqlClient client, String workspaceId, String source,
-                                                            String target, String type, double confidence,
-                                                            boolean bidirectional, String context) {
+  public Future<Optional<Relationship>> addManual(SqlClient client, String workspaceId, ManualRelationship r) {
     return client.preparedQuery(INSERT_MANUAL).mapping(Relationship::of)
-        .execute(Tuple.of(workspaceId, source, target, type, confidence, bidirectional, context))
+        .execute(Tuple.of(workspaceId, r.sourceMemoryId(), r.targetMemoryId(), r.type(), r.confidence(),
+            r.bidirectional(), r.context()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 

@@ -3,6 +3,7 @@ package dev.mnemograph.api.mcp;
 import dev.mnemograph.api.graph.ExploreQuery;
 import dev.mnemograph.api.graph.GraphService;
 import dev.mnemograph.api.memory.MemoryService;
+import dev.mnemograph.api.memory.Rating;
 import dev.mnemograph.api.search.SearchQuery;
 import dev.mnemograph.api.search.SearchResult;
 import dev.mnemograph.api.search.SearchResults;
@@ -229,8 +230,8 @@ public final class MemoryTools {
   private Future<CallToolResult> rate(String ws, ToolArguments a) {
     String id = a.requiredString("memory_id", 64);
     boolean useful = a.requiredBool("useful");
-    return memories.rate(ws, id, useful, a.optionalString("context", 2000).orElse(null),
-            a.optionalString("session_id", 200).orElse(null))
+    return memories.rate(ws, new Rating(id, useful, a.optionalString("context", 2000).orElse(null),
+            a.optionalString("session_id", 200).orElse(null)))
         .map(f -> ToolResults.of("Recorded that " + id + " was " + (useful ? "useful" : "not useful")
             + ". Its importance is now " + ToolResults.decimal(f.importanceScore()) + (useful
             ? "; it ranks higher in search and in the index." : "; it ranks lower in search and in the index."),

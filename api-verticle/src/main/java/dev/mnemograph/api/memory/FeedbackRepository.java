@@ -31,15 +31,15 @@ public final class FeedbackRepository {
       RETURNING importance_score""";
 
   /** Stores the rating, counts it and learns the memory's importance again; 404 for an unknown memory. */
-  public Future<Feedback> record(SqlClient conn, String workspaceId, String memoryId, boolean useful, String context,
-                                 String sessionId) {
-    return conn.preparedQuery(RECORD).execute(Tuple.of(workspaceId, memoryId, useful, context, sessionId))
+  public Future<Feedback> record(SqlClient conn, String workspaceId, Rating rating) {
+    return conn.preparedQuery(RECORD)
+        .execute(Tuple.of(workspaceId, rating.memoryId(), rating.useful(), rating.context(), rating.sessionId()))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(NotFoundException.memory(memoryId));
+            return Future.failedFuture(NotFoundException.memory(rating.memoryId()));
           }
           Row stored = rows.iterator().next();
-          return conn.preparedQuery(RELEARN).execute(Tuple.of(workspaceId, memoryId))
+          return conn.preparedQuery(RELEARN).execute(Tuple.of(workspaceId, rating.memoryId()))
               .map(relearned -> Feedback.of(stored, relearned.iterator().next().getDouble("importance_score")));
         });
   }

@@ -3,6 +3,7 @@ package dev.mnemograph.api.memory;
 import dev.mnemograph.api.auth.TokenAuth;
 import dev.mnemograph.api.search.SearchResult;
 import dev.mnemograph.idempotency.IdempotentWrites;
+import dev.mnemograph.memory.ManualRelationship;
 import dev.mnemograph.memory.Memory;
 import dev.mnemograph.memory.MemoryChanges;
 import dev.mnemograph.memory.MemoryDetail;
@@ -121,14 +122,10 @@ public final class MemoryHandler {
   public void addRelationship(RoutingContext rc) {
     JsonObject b = body(rc);
     String ws = TokenAuth.workspaceId(rc);
-    String id = memoryId(rc);
-    String target = b.getString("target_memory_id");
-    String type = b.getString("relationship_type");
-    double confidence = b.getDouble("confidence", 1.0);
-    boolean bidirectional = b.getBoolean("is_bidirectional", false);
-    String context = b.getString("context");
-    create(rc, () -> memories.addRelationship(ws, id, target, type, confidence, bidirectional, context),
-        conn -> memories.addRelationship(conn, ws, id, target, type, confidence, bidirectional, context),
+    ManualRelationship r = new ManualRelationship(memoryId(rc), b.getString("target_memory_id"),
+        b.getString("relationship_type"), b.getDouble("confidence", 1.0), b.getBoolean("is_bidirectional", false),
+        b.getString("context"));
+    create(rc, () -> memories.addRelationship(ws, r), conn -> memories.addRelationship(conn, ws, r),
         Relationship::toJson);
   }
 
@@ -157,12 +154,8 @@ public final class MemoryHandler {
   public void feedback(RoutingContext rc) {
     JsonObject b = body(rc);
     String ws = TokenAuth.workspaceId(rc);
-    String id = memoryId(rc);
-    boolean useful = b.getBoolean("useful");
-    String context = b.getString("context");
-    String session = b.getString("session_id");
-    create(rc, () -> memories.rate(ws, id, useful, context, session),
-        conn -> memories.rate(conn, ws, id, useful, context, session), Feedback::toJson);
+    Rating rating = new Rating(memoryId(rc), b.getBoolean("useful"), b.getString("context"), b.getString("session_id"));
+    create(rc, () -> memories.rate(ws, rating), conn -> memories.rate(conn, ws, rating), Feedback::toJson);
   }
 
   public void recordAccess(RoutingContext rc) {

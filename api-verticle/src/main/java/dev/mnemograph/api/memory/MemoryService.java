@@ -8,6 +8,7 @@ import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.jobs.JobKind;
 import dev.mnemograph.jobs.JobQueue;
+import dev.mnemograph.memory.ManualRelationship;
 import dev.mnemograph.memory.Memory;
 import dev.mnemograph.memory.MemoryChanges;
 import dev.mnemograph.memory.MemoryDetail;
@@ -142,28 +143,24 @@ public final class MemoryService {
   }
 
   /** A manual edge from this memory to another of the same workspace (404 if either is missing). */
-  public Future<Relationship> addRelationship(String workspaceId, String sourceId, String targetId, String type,
-                                              double confidence, boolean bidirectional, String context) {
-    return Transactions.run(pool, conn -> addRelationship(conn, workspaceId, sourceId, targetId, type, confidence,
-        bidirectional, context));
+  public Future<Relationship> addRelationship(String workspaceId, ManualRelationship r) {
+    return Transactions.run(pool, conn -> addRelationship(conn, workspaceId, r));
   }
 
-  /** {@link #addRelationship(String, String, String, String, double, boolean, String)} in the caller's transaction. */
-  public Future<Relationship> addRelationship(SqlConnection conn, String workspaceId, String sourceId, String targetId,
-                                              String type, double confidence, boolean bidirectional, String context) {
-    if (sourceId.equals(targetId)) {
+  /** {@link #addRelationship(String, ManualRelationship)} in the caller's transaction. */
+  public Future<Relationship> addRelationship(SqlConnection conn, String workspaceId, ManualRelationship r) {
+    if (r.sourceMemoryId().equals(r.targetMemoryId())) {
       return Future.failedFuture(new InvalidRequestException(List.of("body", "target_memory_id"),
           "A memory cannot have a relationship with itself.", "value_error"));
     }
     return WorkspaceLock.forLinking(conn, workspaceId)
-        .compose(v -> memories.get(conn, workspaceId, sourceId))
-        .compose(s -> memories.get(conn, workspaceId, targetId))
-        .compose(t -> relationships.addManual(conn, workspaceId, sourceId, targetId, type, confidence,
-            bidirectional, context))
+        .compose(v -> memories.get(conn, workspaceId, r.sourceMemoryId()))
+        .compose(s -> memories.get(conn, workspaceId, r.targetMemoryId()))
+        .compose(t -> relationships.addManual(conn, workspaceId, r))
         .compose(added -> WorkspaceGraph.markChanged(conn, List.of(workspaceId)).map(added))
         .compose(added -> added.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
-            new ConflictException("A manual '" + type + "' relationship from " + sourceId + " to " + targetId
-                + " already exists."))));
+            new ConflictException("A manual '" + r.type() + "' relationship from " + r.sourceMemoryId() + " to "
+                + r.targetMemoryId() + " already exists."))));
   }
 
   /**
@@ -206,14 +203,12 @@ public final class MemoryService {
    * Rates a memory as useful or not: the rating, its counter on the memory and the memory's learned
    * importance, in one transaction.
    */
-  public Future<Feedback> rate(String workspaceId, String memoryId, boolean useful, String context,
-                               String sessionId) {
-    return Transactions.run(pool, conn -> rate(conn, workspaceId, memoryId, useful, context, sessionId));
+  public Future<Feedback> rate(String workspaceId, Rating rating) {
+    return Transactions.run(pool, conn -> rate(conn, workspaceId, rating));
   }
 
-  /** {@link #rate(String, String, boolean, String, String)} in the caller's transaction. */
-  public Future<Feedback> rate(SqlConnection conn, String workspaceId, String memoryId, boolean useful, String context,
-                               String sessionId) {
-    return feedback.record(conn, workspaceId, memoryId, useful, context, sessionId);
+  /** {@link #rate(String, Rating)} in the caller's transaction. */
+  public Future<Feedback> rate(SqlConnection conn, String workspaceId, Rating rating) {
+    return feedback.record(conn, workspaceId, rating);
   }
 }
