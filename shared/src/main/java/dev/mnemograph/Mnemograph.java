@@ -2,7 +2,6 @@ package dev.mnemograph;
 
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Database;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.node.Cluster;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
@@ -46,19 +45,9 @@ public final class Mnemograph implements AutoCloseable {
     this.httpPort = httpPort;
   }
 
-  /** Starts everything; blocks the calling thread (never call it on an event loop). */
+  /** Starts every role on the classpath; blocks the calling thread (never call it on an event loop). */
   public static Mnemograph start(AppConfig config) {
-    return start(config, JobSettings.DEFAULT, pool -> { });
-  }
-
-  /** With other job leases and retry timings (tests shorten them). */
-  public static Mnemograph start(AppConfig config, JobSettings jobSettings) {
-    return start(config, jobSettings, pool -> { });
-  }
-
-  /** Every role on the classpath. */
-  public static Mnemograph start(AppConfig config, JobSettings jobSettings, Consumer<Pool> beforeServing) {
-    return start(config, available(), jobSettings, beforeServing);
+    return start(config, available(), pool -> { });
   }
 
   /** The names of the roles on the classpath ("api", "worker"). */
@@ -73,8 +62,7 @@ public final class Mnemograph implements AutoCloseable {
    * @param beforeServing runs on the calling thread once the database is migrated, before the roles start
    *                      (the first start's default workspace is made there)
    */
-  public static Mnemograph start(AppConfig config, Set<String> roles, JobSettings jobSettings,
-                                 Consumer<Pool> beforeServing) {
+  public static Mnemograph start(AppConfig config, Set<String> roles, Consumer<Pool> beforeServing) {
     List<Role> chosen = new ArrayList<>();
     ServiceLoader.load(Role.class).forEach(r -> {
       if (roles.contains(r.name()) && chosen.stream().noneMatch(c -> c.name().equals(r.name()))) {
@@ -106,7 +94,7 @@ public final class Mnemograph implements AutoCloseable {
       beforeServing.accept(pool);
       int httpPort = -1;
       Health health = new Health(pool, String.join(",", new TreeSet<>(roles)));
-      Role.Node node = new Role.Node(config, pool, jobSettings, Set.copyOf(roles), health, metrics);
+      Role.Node node = new Role.Node(config, pool, Set.copyOf(roles), health, metrics);
       List<String> deployments = new ArrayList<>();
       for (Role role : chosen) {
         Set<String> before = Set.copyOf(vertx.deploymentIDs());

@@ -3,7 +3,6 @@ package dev.mnemograph.benchmark;
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.support.NodeProcess;
 import dev.mnemograph.worker.embedding.Embedder;
 import dev.mnemograph.worker.embedding.EmbeddingModelChoice;
@@ -80,7 +79,7 @@ class IngestBenchmark {
     Path dir = Files.createTempDirectory("mnemograph-ingest");
     Process worker = null;
     try (Mnemograph service = separateWorker
-        ? Mnemograph.start(config, Set.of("api"), JobSettings.DEFAULT, pool -> { }) : Mnemograph.start(config)) {
+        ? Mnemograph.start(config, Set.of("api"), pool -> { }) : Mnemograph.start(config)) {
       if (separateWorker) {
         worker = NodeProcess.start(dir, "worker", Map.of("MNEMOGRAPH_DATABASE_URL", url,
             "MNEMOGRAPH_CLUSTER_MEMBERS", members, "MNEMOGRAPH_CLUSTER_PORT", String.valueOf(hzWorker),

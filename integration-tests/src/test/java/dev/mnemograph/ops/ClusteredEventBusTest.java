@@ -3,7 +3,6 @@ package dev.mnemograph.ops;
 import dev.mnemograph.api.search.QueryEmbeddings;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.TestDatabase;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.node.Cluster;
 import dev.mnemograph.node.Metrics;
 import dev.mnemograph.worker.WorkerVerticle;
@@ -54,8 +53,8 @@ class ClusteredEventBusTest {
     Vertx workerNode = clustered(node(name, workerPort, apiPort)).await();
     Vertx apiNode = clustered(node(name, apiPort, workerPort)).await();
     try {
-      workerNode.deployVerticle(new WorkerVerticle(AppConfig.fromJson(new JsonObject()), db.pool(),
-          JobSettings.DEFAULT, new Metrics(), null)).await();
+      workerNode.deployVerticle(new WorkerVerticle(AppConfig.fromJson(new JsonObject()), db.pool(), new Metrics(),
+          null)).await();
       QueryEmbeddings queries = new QueryEmbeddings(apiNode.eventBus(), Duration.ofSeconds(2));
       var answered = test.checkpoint();
       var fellBack = test.checkpoint();

@@ -2,7 +2,6 @@ package dev.mnemograph.ops;
 
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.support.Commands;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
@@ -69,7 +68,7 @@ class DatabaseCrashTest {
         .put(AppConfig.RATE_LIMIT_PER_SECOND, 0)   // the writers go faster than one agent's key may
         .put(AppConfig.DATA_DIR, Path.of("target", "crash-" + UUID.randomUUID()).toString()));
     Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
-    try (Mnemograph node = Mnemograph.start(config, Set.of("api"), JobSettings.DEFAULT, pool -> { })) {
+    try (Mnemograph node = Mnemograph.start(config, Set.of("api"), pool -> { })) {
       var created = new WorkspaceRepository(node.pool()).createWorkspace("crash-" + UUID.randomUUID(), "k").await();
       String key = created.key();
       WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")

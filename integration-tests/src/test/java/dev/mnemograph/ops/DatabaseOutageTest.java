@@ -2,7 +2,6 @@ package dev.mnemograph.ops;
 
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
@@ -45,7 +44,7 @@ class DatabaseOutageTest {
           .put(AppConfig.DATABASE_URL, proxied.toString())
           .put(AppConfig.DATABASE_POOL_SIZE, 2)
           .put(AppConfig.DATA_DIR, Path.of("target", "outage-" + UUID.randomUUID()).toString()));
-      try (Mnemograph node = Mnemograph.start(config, Set.of("api"), JobSettings.DEFAULT, pool -> { })) {
+      try (Mnemograph node = Mnemograph.start(config, Set.of("api"), pool -> { })) {
         String key = new WorkspaceRepository(node.pool()).createWorkspace("outage-" + UUID.randomUUID(), "k")
             .await().key();
         WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")

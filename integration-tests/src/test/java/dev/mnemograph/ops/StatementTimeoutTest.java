@@ -3,7 +3,6 @@ package dev.mnemograph.ops;
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.api.mcp.McpEndpoint;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;
@@ -44,7 +43,7 @@ class StatementTimeoutTest {
         .put(AppConfig.DATABASE_STATEMENT_TIMEOUT_MS, TIMEOUT_MS)
         .put(AppConfig.DATA_DIR, Path.of("target", "timeout-" + UUID.randomUUID()).toString()));
     Vertx vertx = Vertx.vertx();
-    try (Mnemograph node = Mnemograph.start(config, Set.of("api"), JobSettings.DEFAULT, pool -> { })) {
+    try (Mnemograph node = Mnemograph.start(config, Set.of("api"), pool -> { })) {
       String key = new WorkspaceRepository(node.pool()).createWorkspace("timeout-" + UUID.randomUUID(), "k")
           .await().key();
       WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")

@@ -2,7 +2,6 @@ package dev.mnemograph.support;
 
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +9,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -26,10 +24,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public final class TestService {
   public static final String DATABASE_URL_ENV = "MNEMOGRAPH_TEST_DATABASE_URL";
 
-  /** Short leases and retries, so that tests of dead workers and failing jobs finish in seconds. */
-  public static final JobSettings JOBS = new JobSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(200),
-      Duration.ofSeconds(1), 5);
-
   private static Mnemograph service;
   private static WebClient http;
 
@@ -44,11 +38,17 @@ public final class TestService {
           .put(AppConfig.DATA_DIR, dataDir.toString())
           .put(AppConfig.DATABASE_URL, System.getenv().getOrDefault(DATABASE_URL_ENV, ""))
           .put(AppConfig.JOB_POLL_INTERVAL_MS, 250)
+          // short leases and retries, so that tests of dead workers and failing jobs finish in seconds
+          .put(AppConfig.JOB_LEASE_MS, 2_000)
+          .put(AppConfig.JOB_MAX_ATTEMPTS, 3)
+          .put(AppConfig.JOB_RETRY_BASE_MS, 200)
+          .put(AppConfig.JOB_RETRY_MAX_MS, 1_000)
+          .put(AppConfig.JOB_MAX_INTERRUPTIONS, 5)
           // no graph run (and so no learned importance) under tests that set importance themselves:
           // GraphAnalysisApiTest makes its workspaces due by moving their last change back in time
           .put(AppConfig.GRAPH_ANALYSIS_DELAY_MS, 600_000)
           .put(AppConfig.GRAPH_ANALYSIS_MAX_WAIT_MS, 1_200_000));
-      service = Mnemograph.start(config, JOBS);
+      service = Mnemograph.start(config);
       http = ContractResponses.validating(service.vertx(), WebClient.create(service.vertx(), new WebClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort())));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

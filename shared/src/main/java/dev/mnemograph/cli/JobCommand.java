@@ -2,7 +2,6 @@ package dev.mnemograph.cli;
 
 import dev.mnemograph.jobs.JobInfo;
 import dev.mnemograph.jobs.JobQueue;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.memory.Memory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -32,8 +31,7 @@ public final class JobCommand {
 
     @Override
     public Integer call() {
-      List<JobInfo> jobs = AdminDatabase.withPool(pool ->
-          new JobQueue(pool, JobSettings.DEFAULT).list(failed, workspace, limit).await());
+      List<JobInfo> jobs = AdminDatabase.jobs(queue -> queue.list(failed, workspace, limit).await());
       System.out.printf("%-8s %-17s %-22s %-20s %-8s %-8s %-11s %-24s %s%n", "ID", "WORKSPACE", "KIND", "MEMORY",
           "STATUS", "ATTEMPTS", "INTERRUPTED", "CREATED", "LAST ERROR");
       for (JobInfo j : jobs) {
@@ -64,8 +62,8 @@ public final class JobCommand {
 
     @Override
     public Integer call() {
-      JobQueue.RetryResult result = AdminDatabase.withPool(pool ->
-          new JobQueue(pool, JobSettings.DEFAULT).retry(which.allFailed ? null : which.jobId).await());
+      JobQueue.RetryResult result = AdminDatabase.jobs(queue ->
+          queue.retry(which.allFailed ? null : which.jobId).await());
       if (result.retried() + result.superseded() == 0) {
         System.err.println(which.allFailed ? "No failed jobs." : "No failed job with id " + which.jobId + ".");
         return 1;

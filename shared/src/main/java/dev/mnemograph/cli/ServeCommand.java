@@ -2,7 +2,6 @@ package dev.mnemograph.cli;
 
 import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -32,7 +31,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     AtomicReference<DefaultWorkspace> defaultWorkspace = new AtomicReference<>();
-    Mnemograph service = Mnemograph.start(config, roles, JobSettings.DEFAULT, pool -> {
+    Mnemograph service = Mnemograph.start(config, roles, pool -> {
       if (roles.contains("api")) {
         defaultWorkspace.set(DefaultWorkspace.prepare(new WorkspaceRepository(pool), config));
       }

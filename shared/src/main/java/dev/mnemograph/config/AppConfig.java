@@ -1,5 +1,6 @@
 package dev.mnemograph.config;
 
+import dev.mnemograph.jobs.JobSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * ({@code http.port} → {@code MNEMOGRAPH_HTTP_PORT}).
  *
  * @param databaseUrl {@code postgresql://user:password@host:port/db}; empty means the embedded database
+ * @param jobs        the job queue's lease, retries and bounds ({@code jobs.lease-ms}, {@code jobs.max-attempts},
+ *                    {@code jobs.retry-base-ms}, {@code jobs.retry-max-ms}, {@code jobs.max-interruptions})
  */
 public record AppConfig(
     String httpHost,
@@ -42,6 +45,7 @@ public record AppConfig(
     Duration queryEmbeddingTimeout,
     Duration jobPollInterval,
     Duration jobRetention,
+    JobSettings jobs,
     Duration graphAnalysisDelay,
     Duration graphAnalysisMaxWait,
     Duration graphAnalysisInterval,
@@ -72,6 +76,11 @@ public record AppConfig(
   public static final String QUERY_EMBEDDING_TIMEOUT_MS = "search.query-embedding-timeout-ms";
   public static final String JOB_POLL_INTERVAL_MS = "jobs.poll-interval-ms";
   public static final String JOB_RETENTION_DAYS = "jobs.retention-days";
+  public static final String JOB_LEASE_MS = "jobs.lease-ms";
+  public static final String JOB_MAX_ATTEMPTS = "jobs.max-attempts";
+  public static final String JOB_RETRY_BASE_MS = "jobs.retry-base-ms";
+  public static final String JOB_RETRY_MAX_MS = "jobs.retry-max-ms";
+  public static final String JOB_MAX_INTERRUPTIONS = "jobs.max-interruptions";
   public static final String GRAPH_ANALYSIS_DELAY_MS = "graph.analysis-delay-ms";
   public static final String GRAPH_ANALYSIS_MAX_WAIT_MS = "graph.analysis-max-wait-ms";
   public static final String GRAPH_ANALYSIS_INTERVAL_MINUTES = "graph.analysis-interval-minutes";
@@ -115,6 +124,14 @@ public record AppConfig(
       .put(JOB_POLL_INTERVAL_MS, 2_000)
       // done jobs are kept this long (to see what ran), then deleted by the workers' sweep; failed ones stay
       .put(JOB_RETENTION_DAYS, 7)
+      // a claimed job is its worker's for a lease, renewed every third of it while the worker lives; a failed
+      // run is retried after 2 s, 4 s, ... (at most 10 min) and parked as failed at the 5th failure; a run that
+      // ended without a result (its worker died) is not a failure, and only the 20th such run parks the job
+      .put(JOB_LEASE_MS, 30_000)
+      .put(JOB_MAX_ATTEMPTS, 5)
+      .put(JOB_RETRY_BASE_MS, 2_000)
+      .put(JOB_RETRY_MAX_MS, 600_000)
+      .put(JOB_MAX_INTERRUPTIONS, 20)
       // a workspace's graph is analysed once it has been quiet this long, or this long after a change at the
       // latest even if it keeps changing, and again after the interval in any case (recency fades importance)
       .put(GRAPH_ANALYSIS_DELAY_MS, 10_000)
@@ -139,6 +156,14 @@ public record AppConfig(
     requireRange(DATABASE_POOL_SIZE, databasePoolSize, 1, 1_000);
     requireRange(RETENTION_DAYS, retentionDays, 1, 36_500);
     requireRange(JOB_RETENTION_DAYS, (int) jobRetention.toDays(), 1, 3_650);
+    requireRange(JOB_LEASE_MS, (int) jobs.lease().toMillis(), 1_000, 86_400_000);
+    requireRange(JOB_MAX_ATTEMPTS, jobs.maxAttempts(), 1, 1_000);
+    requireRange(JOB_RETRY_BASE_MS, (int) jobs.retryBase().toMillis(), 1, 86_400_000);
+    requireRange(JOB_RETRY_MAX_MS, (int) jobs.retryMax().toMillis(), 1, 86_400_000);
+    if (jobs.retryMax().compareTo(jobs.retryBase()) < 0) {
+      throw new IllegalArgumentException(JOB_RETRY_MAX_MS + " must be at least " + JOB_RETRY_BASE_MS);
+    }
+    requireRange(JOB_MAX_INTERRUPTIONS, jobs.maxInterruptions(), 1, 1_000);
     requireRange(EMBEDDING_THREADS, embeddingThreads, 1, 256);
     requireRange(EMBEDDING_BATCH_SIZE, embeddingBatchSize, 1, 1_024);
     requireRange(MAX_SIMILAR_NEIGHBOURS, maxSimilarNeighbours, 0, 1_000);
@@ -221,6 +246,9 @@ public record AppConfig(
         Duration.ofMillis(integer(c, QUERY_EMBEDDING_TIMEOUT_MS)),
         Duration.ofMillis(integer(c, JOB_POLL_INTERVAL_MS)),
         Duration.ofDays(integer(c, JOB_RETENTION_DAYS)),
+        new JobSettings(Duration.ofMillis(integer(c, JOB_LEASE_MS)), integer(c, JOB_MAX_ATTEMPTS),
+            Duration.ofMillis(integer(c, JOB_RETRY_BASE_MS)), Duration.ofMillis(integer(c, JOB_RETRY_MAX_MS)),
+            integer(c, JOB_MAX_INTERRUPTIONS)),
         Duration.ofMillis(integer(c, GRAPH_ANALYSIS_DELAY_MS)),
         Duration.ofMillis(integer(c, GRAPH_ANALYSIS_MAX_WAIT_MS)),
         Duration.ofMinutes(integer(c, GRAPH_ANALYSIS_INTERVAL_MINUTES)),

@@ -3,6 +3,9 @@ package dev.mnemograph.jobs;
 import java.time.Duration;
 
 /**
+ * How the job queue treats claims and failures: configured with the {@code jobs.*} keys of
+ * {@link dev.mnemograph.config.AppConfig} ({@code config.jobs()}), where the defaults are.
+ *
  * @param lease             how long a claimed job belongs to its worker unless renewed (a live worker renews its
  *                          claims every third of it); after that another worker may take it
  * @param maxAttempts       failed runs before a job is parked as failed
@@ -14,6 +17,4 @@ import java.time.Duration;
  */
 public record JobSettings(Duration lease, int maxAttempts, Duration retryBase, Duration retryMax,
                           int maxInterruptions) {
-  public static final JobSettings DEFAULT =
-      new JobSettings(Duration.ofSeconds(30), 5, Duration.ofSeconds(2), Duration.ofMinutes(10), 20);
 }

@@ -1,7 +1,6 @@
 package dev.mnemograph.node;
 
 import dev.mnemograph.config.AppConfig;
-import dev.mnemograph.jobs.JobSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -32,7 +31,6 @@ public interface Role {
    * @param health  the node's health, served by the API, or by the workers' ops port on a worker node
    * @param metrics the node's meters, served at /metrics beside the health
    */
-  record Node(AppConfig config, Pool pool, JobSettings jobSettings, Set<String> roles, Health health,
-              Metrics metrics) {
+  record Node(AppConfig config, Pool pool, Set<String> roles, Health health, Metrics metrics) {
   }
 }

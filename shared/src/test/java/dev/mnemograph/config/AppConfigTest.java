@@ -1,11 +1,13 @@
 package dev.mnemograph.config;
 
+import dev.mnemograph.jobs.JobSettings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +64,46 @@ class AppConfigTest {
     var tooLong = assertThrows(IllegalArgumentException.class,
         () -> AppConfig.fromJson(new JsonObject().put(AppConfig.KEY_CACHE_TTL_MS, 5_001)));
     assertTrue(tooLong.getMessage().contains(AppConfig.KEY_CACHE_TTL_MS), tooLong.getMessage());
+  }
+
+  @Test
+  void jobs_are_leased_for_30_seconds_and_parked_after_5_failures_or_20_interruptions_by_default() {
+    assertEquals(new JobSettings(Duration.ofSeconds(30), 5, Duration.ofSeconds(2), Duration.ofMinutes(10), 20),
+        AppConfig.fromJson(new JsonObject()).jobs());
+  }
+
+  @Test
+  void the_job_lease_retries_and_bounds_are_configured_by_key() {
+    AppConfig shortened = AppConfig.fromJson(new JsonObject()
+        .put(AppConfig.JOB_LEASE_MS, 2_000)
+        .put(AppConfig.JOB_MAX_ATTEMPTS, 3)
+        .put(AppConfig.JOB_RETRY_BASE_MS, 200)
+        .put(AppConfig.JOB_RETRY_MAX_MS, 1_000)
+        .put(AppConfig.JOB_MAX_INTERRUPTIONS, 5));
+
+    assertEquals(new JobSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(200), Duration.ofSeconds(1), 5),
+        shortened.jobs());
+    assertEquals(Duration.ofSeconds(45), AppConfig.load(Map.of("MNEMOGRAPH_JOBS_LEASE_MS", "45000")).jobs().lease());
+  }
+
+  @Test
+  void a_bad_job_setting_fails_with_a_message_that_names_its_key() {
+    var notANumber = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.load(Map.of("MNEMOGRAPH_JOBS_LEASE_MS", "30s")));
+    assertTrue(notANumber.getMessage().contains(AppConfig.JOB_LEASE_MS), notANumber.getMessage());
+
+    var noAttempt = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromJson(new JsonObject().put(AppConfig.JOB_MAX_ATTEMPTS, 0)));
+    assertTrue(noAttempt.getMessage().contains(AppConfig.JOB_MAX_ATTEMPTS), noAttempt.getMessage());
+
+    var noInterruption = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromJson(new JsonObject().put(AppConfig.JOB_MAX_INTERRUPTIONS, 0)));
+    assertTrue(noInterruption.getMessage().contains(AppConfig.JOB_MAX_INTERRUPTIONS), noInterruption.getMessage());
+
+    var backwards = assertThrows(IllegalArgumentException.class, () -> AppConfig.fromJson(new JsonObject()
+        .put(AppConfig.JOB_RETRY_BASE_MS, 5_000).put(AppConfig.JOB_RETRY_MAX_MS, 1_000)));
+    assertTrue(backwards.getMessage().contains(AppConfig.JOB_RETRY_MAX_MS)
+        && backwards.getMessage().contains(AppConfig.JOB_RETRY_BASE_MS), backwards.getMessage());
   }
 
   @Test

@@ -20,7 +20,7 @@ public final class WorkerRole implements Role {
 
   @Override
   public Future<Optional<Integer>> start(Vertx vertx, Node node) {
-    return vertx.deployVerticle(new WorkerVerticle(node.config(), node.pool(), node.jobSettings(),
-        node.metrics(), node.roles().contains("api") ? null : node.health())).map(id -> Optional.empty());
+    return vertx.deployVerticle(new WorkerVerticle(node.config(), node.pool(), node.metrics(),
+        node.roles().contains("api") ? null : node.health())).map(id -> Optional.empty());
   }
 }

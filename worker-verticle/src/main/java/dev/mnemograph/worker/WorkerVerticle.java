@@ -4,7 +4,6 @@ import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.jobs.JobQueue;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.memory.EmbeddingRepository;
 import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.node.Health;
@@ -59,7 +58,6 @@ public final class WorkerVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final Pool pool;
-  private final JobSettings jobSettings;
   private final Health health;
   private final Metrics metrics;
   private final WorkerMetrics workerMetrics;
@@ -79,12 +77,11 @@ public final class WorkerVerticle extends VerticleBase {
    * @param health the node's health to serve on {@code ops.port}, or null when the API in this process
    *               serves it
    */
-  public WorkerVerticle(AppConfig config, Pool pool, JobSettings jobSettings, Metrics metrics, Health health) {
+  public WorkerVerticle(AppConfig config, Pool pool, Metrics metrics, Health health) {
     this.metrics = metrics;
     this.workerMetrics = new WorkerMetrics(metrics.registry());
     this.config = config;
     this.pool = pool;
-    this.jobSettings = jobSettings;
     this.health = health;
   }
 
@@ -112,7 +109,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** The job loop with its handlers, woken by hints and the poll, and the chores that keep its queue. */
   private Future<Void> startJobs(EmbeddingRepository embeddings) {
     VectorSearch vectors = new VectorSearch(config.exactScanMaxRows());
-    queue = new JobQueue(pool, jobSettings);
+    queue = new JobQueue(pool, config.jobs());
     worker = new JobWorker(queue, workerId(), List.of(
         new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize(), workerMetrics),
         new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,

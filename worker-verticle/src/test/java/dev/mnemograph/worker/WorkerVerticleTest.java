@@ -4,7 +4,6 @@ import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.TestDatabase;
 import dev.mnemograph.db.TestDatabaseExtension;
-import dev.mnemograph.jobs.JobSettings;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.NewMemory;
 import dev.mnemograph.node.Metrics;
@@ -44,7 +43,7 @@ class WorkerVerticleTest {
     this.db = db;
     vertx = db.vertx();
     AppConfig config = AppConfig.fromJson(new JsonObject().put(AppConfig.JOB_POLL_INTERVAL_MS, 600_000));
-    deployment = vertx.deployVerticle(new WorkerVerticle(config, db.pool(), JobSettings.DEFAULT, new Metrics(), null))
+    deployment = vertx.deployVerticle(new WorkerVerticle(config, db.pool(), new Metrics(), null))
         .await();
     workspaceId = new WorkspaceRepository(db.pool()).createWorkspace("worker-verticle", "k").await()
         .workspace().workspaceId();
