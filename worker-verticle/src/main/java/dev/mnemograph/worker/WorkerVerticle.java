@@ -113,8 +113,7 @@ public final class WorkerVerticle extends VerticleBase {
     worker = new JobWorker(queue, workerId(), List.of(
         new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize(), workerMetrics),
         new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,
-            config.similarityThreshold(), config.maxSimilarNeighbours(), config.exactScanMaxRows(),
-            config.embeddedDatabase(), workerMetrics)));
+            DiscoverRelationshipsJobHandler.Settings.from(config), workerMetrics)));
     vertx.setPeriodic(1, config.jobPollInterval().toMillis(), id -> worker.wake());
     housekeeping = new Housekeeping(vertx, pool, queue, worker.workerId(), config.jobRetention(), workerMetrics);
     housekeeping.start();
@@ -126,10 +125,10 @@ public final class WorkerVerticle extends VerticleBase {
     graphPool = vertx.createSharedWorkerExecutor("mnemograph-graph", 1, GraphAnalysisWorker.LEASE.toMinutes(),
         TimeUnit.MINUTES);
     graphState = new WorkspaceGraph(pool);
-    graphWorker = new GraphAnalysisWorker(graphState, new GraphStore(pool), graphPool,
-        worker.workerId(), config.graphAnalysisDelay(), config.graphAnalysisMaxWait(),
-        config.graphAnalysisInterval(), workerMetrics);
-    long check = Math.max(100, Math.min(2_000, config.graphAnalysisDelay().toMillis() / 2));
+    GraphAnalysisWorker.Schedule schedule = GraphAnalysisWorker.Schedule.from(config);
+    graphWorker = new GraphAnalysisWorker(graphState, new GraphStore(pool), graphPool, worker.workerId(), schedule,
+        workerMetrics);
+    long check = schedule.pollInterval().toMillis();
     vertx.setPeriodic(check, check, id -> graphWorker.poll());
     return Future.succeededFuture();
   }

@@ -1,5 +1,6 @@
 package dev.mnemograph.worker.graph;
 
+import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.worker.metrics.WorkerMetrics;
 import io.vertx.core.Future;
@@ -32,6 +33,24 @@ public final class GraphAnalysisWorker {
   private boolean running;
   private boolean stopped;
 
+  /**
+   * When a workspace is due (see {@link WorkspaceGraph#claimDue}).
+   *
+   * @param delay       quiet time after a graph change before the workspace is analysed
+   * @param longestWait the longest a change waits while the graph keeps changing (and the wait after a failed run)
+   * @param interval    every workspace is analysed again after this long
+   */
+  public record Schedule(Duration delay, Duration longestWait, Duration interval) {
+    public static Schedule from(AppConfig config) {
+      return new Schedule(config.graphAnalysisDelay(), config.graphAnalysisMaxWait(), config.graphAnalysisInterval());
+    }
+
+    /** How often to look for a due workspace: half the delay, between 100 ms and 2 s. */
+    public Duration pollInterval() {
+      return Duration.ofMillis(Math.max(100, Math.min(2_000, delay.toMillis() / 2)));
+    }
+  }
+
   /** The timings of one run, in milliseconds. */
   public record Timings(long load, long pagerank, long communities, long write, long total) {
   }
@@ -41,15 +60,15 @@ public final class GraphAnalysisWorker {
   }
 
   public GraphAnalysisWorker(WorkspaceGraph state, GraphStore store, WorkerExecutor cpu, String workerId,
-                             Duration delay, Duration longestWait, Duration interval, WorkerMetrics metrics) {
+                             Schedule schedule, WorkerMetrics metrics) {
     this.metrics = metrics;
     this.state = state;
     this.store = store;
     this.cpu = cpu;
     this.workerId = workerId;
-    this.delay = delay;
-    this.longestWait = longestWait;
-    this.interval = interval;
+    this.delay = schedule.delay();
+    this.longestWait = schedule.longestWait();
+    this.interval = schedule.interval();
   }
 
   /** Runs due workspaces one after another until none is due; a call while running is a no-op. */

@@ -1,5 +1,6 @@
 package dev.mnemograph.worker.jobs;
 
+import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Transactions;
 import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.jobs.Job;
@@ -37,21 +38,33 @@ public final class DiscoverRelationshipsJobHandler implements JobHandler {
   private final WorkerMetrics metrics;
 
   /**
-   * @param singleSession whether the database is one session shared by everything (the embedded one): then
-   *                      one batch at a time, and none while embedding has a backlog
+   * What discovery looks for and where it runs.
+   *
+   * @param similarityThreshold the lowest cosine for a {@code similar_to} edge
+   * @param maxPerMethod        discovered edges per memory and method (0: none discovered)
+   * @param exactScanMaxRows    workspaces up to this size are searched exactly, larger ones through the index
+   * @param singleSession       whether the database is one session shared by everything (the embedded one):
+   *                            then one batch at a time, and none while embedding has a backlog
    */
+  public record Settings(double similarityThreshold, int maxPerMethod, int exactScanMaxRows, boolean singleSession) {
+    public static Settings from(AppConfig config) {
+      return new Settings(config.similarityThreshold(), config.maxSimilarNeighbours(), config.exactScanMaxRows(),
+          config.embeddedDatabase());
+    }
+  }
+
   public DiscoverRelationshipsJobHandler(Pool pool, RelationshipRepository relationships, VectorSearch vectors,
-                                         double similarityThreshold, int maxPerMethod, int exactScanMaxRows,
-                                         boolean singleSession, WorkerMetrics metrics) {
+                                         Settings settings, WorkerMetrics metrics) {
     this.metrics = metrics;
     this.pool = pool;
     this.relationships = relationships;
     this.vectors = vectors;
-    this.similarityThreshold = similarityThreshold;
-    this.maxPerMethod = maxPerMethod;
-    this.exactScanMaxRows = exactScanMaxRows;
-    this.singleSession = singleSession;
+    this.similarityThreshold = settings.similarityThreshold();
+    this.maxPerMethod = settings.maxPerMethod();
+    this.exactScanMaxRows = settings.exactScanMaxRows();
+    this.singleSession = settings.singleSession();
   }
+
   /** Discovery is all SQL: on a real PostgreSQL two batches run side by side. */
   @Override
   public int lanes() {
