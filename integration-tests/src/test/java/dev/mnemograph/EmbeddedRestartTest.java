@@ -2,6 +2,7 @@ package dev.mnemograph;
 
 import dev.mnemograph.support.NodeProcess;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * print again (stdout is the log under a service manager). A SIGKILL under writes, of the service or of its
  * PGlite process alone (the service then exits 70 for its supervisor to restart it), loses no acknowledged write.
  */
+@Tag("slow")
 class EmbeddedRestartTest {
   private final Path dataDir = Path.of("target", "test-data", "restart-" + UUID.randomUUID()).toAbsolutePath();
   private final HttpClient http = HttpClient.newHttpClient();

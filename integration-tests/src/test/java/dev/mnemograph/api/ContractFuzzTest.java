@@ -17,6 +17,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>10,000 requests by default, 8 in flight (about 100 s); {@code -Dfuzz.requests=N} and {@code -Dfuzz.seed=S}
  * change them. The report names the slowest answer and counts those over a second.
  */
+@Tag("slow")
 class ContractFuzzTest {
   /** Seed of the generator; a failure message names the request, and the same seed makes the same ones. */
   private static final long SEED = Long.getLong("fuzz.seed", 20261202L);

@@ -6,6 +6,7 @@ import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answer back, {@code Idempotent-Replayed}) or not (its retry stores it): the workspace holds each logical write
  * exactly once; and the worker node embeds and links every memory within 60 s of the last restart.
  */
+@Tag("slow")
 class ApiNodeCrashTest {
   private static final int WRITERS = 8;
   private static final int KILLS = 3;

@@ -4,6 +4,7 @@ import dev.mnemograph.support.Api;
 import dev.mnemograph.support.ClusterNodes;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing (writes wait in PostgreSQL meanwhile; search falls back to keywords). Needs a real PostgreSQL
  * ({@value TestService#DATABASE_URL_ENV}): see {@link ClusterNodes}.
  */
+@Tag("slow")
 class ClusterTest {
   private static final String[][] POOLING = {
       {"Use a connection pool for PostgreSQL", "Every service reaches PostgreSQL through a bounded connection pool."},

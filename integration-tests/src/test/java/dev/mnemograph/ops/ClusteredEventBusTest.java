@@ -12,6 +12,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * configures them: a search's query embedding asked on one node is answered by the worker verticle on the
  * other; once that node has left, the asking node gets no answer and falls back (empty), as the API does.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 class ClusteredEventBusTest {
 

@@ -15,6 +15,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * API node serves again by itself after each restart. Needs the native server's control script
  * ({@value #CONTROL_ENV}, set by .ci/run to {@code .ci/native-postgres}; the test runs as root, as CI does).
  */
+@Tag("slow")
 class DatabaseCrashTest {
   static final String CONTROL_ENV = "MNEMOGRAPH_TEST_DATABASE_CONTROL";
   private static final int KILLS = 20;

@@ -6,6 +6,7 @@ import dev.mnemograph.support.ClusterNodes;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A key revoked while two API nodes (separate JVMs, one cluster, native PostgreSQL) both have it in their key
  * caches is refused by each of them within the cache's 5 s, with the detail that says it is invalid or revoked.
  */
+@Tag("slow")
 class KeyRevocationTest {
   private final HttpClient http = HttpClient.newHttpClient();
 

@@ -15,6 +15,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same request succeeds once the lock is gone. Needs a real PostgreSQL: PGlite is one session, so nothing
  * else can hold a lock, and it ignores statement timeouts.
  */
+@Tag("slow")
 class StatementTimeoutTest {
   private static final int TIMEOUT_MS = 300;
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * waiting 60 s after the restart. API and worker nodes as separate JVMs on native PostgreSQL
  * ({@link ClusterNodes}).
  */
+@Tag("slow")
 class WorkerCrashTest {
   private static final int MEMORIES = 64;
   private static final String[] SENTENCES = {

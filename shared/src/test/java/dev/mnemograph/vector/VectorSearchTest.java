@@ -4,6 +4,7 @@ import dev.mnemograph.db.TestDatabase;
 import dev.mnemograph.db.TestDatabaseExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it to the HNSW index, where the rows come up short (0.42 of 10 measured with 100,000 rows). The tests
  * below switch sorting off to make the planner take the HNSW index here too.
  */
+@Tag("slow")
 @ExtendWith(TestDatabaseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VectorSearchTest {

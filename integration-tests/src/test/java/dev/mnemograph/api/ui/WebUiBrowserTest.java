@@ -8,6 +8,7 @@ import dev.mnemograph.support.Jobs;
 import dev.mnemograph.support.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * path, explore, the workspace, signing out; and a memory titled as an HTML injection stays text. Each step's
  * screenshot is in target/ui-browser/screenshots; {@code -Dui.docs=true} also writes the README's, docs/ui/.
  */
+@Tag("slow")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class WebUiBrowserTest {
   static final Path SCRIPTS = Path.of("src", "test", "ui-browser");
