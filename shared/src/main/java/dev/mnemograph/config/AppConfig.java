@@ -101,7 +101,7 @@ public record AppConfig(
       .put(HTTP_HOST, "127.0.0.1")
       .put(HTTP_PORT, 8080)
       // API verticle instances, each on an event loop of its own, all on the one port. Half the cores: on 2
-      // cores shared with PostgreSQL, 1 event loop served more than 2 (list 5,600 against 4,500 req/s)
+      // cores shared with PostgreSQL, 1 event loop served more than 2 (BENCHMARKS.md, "The request path and load")
       .put(HTTP_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors() / 2))
       // a worker node's only HTTP port: health and metrics (an API node serves them on http.port)
       .put(OPS_PORT, 8081)
@@ -115,11 +115,12 @@ public record AppConfig(
       // leave a core to the API (and the embedded database) on small machines
       .put(EMBEDDING_THREADS, Math.max(1, Runtime.getRuntime().availableProcessors() - 1))
       .put(EMBEDDING_BATCH_SIZE, 32)
-      // bge-small: paraphrases on one topic measured 0.66-0.84, unrelated texts 0.41-0.57
+      // below bge-small's similarity of paraphrases on one topic, above unrelated texts' (BENCHMARKS.md, "Ingest")
       .put(SIMILARITY_THRESHOLD, 0.65)
       .put(MAX_SIMILAR_NEIGHBOURS, 10)
       .put(EXACT_SCAN_MAX_ROWS, 5_000)
-      // a query embeds in ~5 ms; past this, search answers by keywords rather than wait
+      // a query embeds in milliseconds (BENCHMARKS.md, "Search latency"); past this, search answers by keywords
+      // rather than wait
       .put(QUERY_EMBEDDING_TIMEOUT_MS, 1_000)
       .put(JOB_POLL_INTERVAL_MS, 2_000)
       // done jobs are kept this long (to see what ran), then deleted by the workers' sweep; failed ones stay

@@ -14,10 +14,10 @@ import java.util.List;
  * has grown by a tenth (and 8 pages) since it was last analysed, checked every {@link #INTERVAL}, rather than
  * at autovacuum's next visit, up to a minute later (autovacuum_naptime), or the embedded PGlite's periodic
  * VACUUM (it has no autovacuum). A table not yet analysed is planned as a few rows a workspace: in a new
- * database's first minute the memory list sorted the whole workspace for every page (1,269 lists/s against
- * 9,094 in the same benchmark run, PostgreSQL's sessions at 1.6 cores). Growth is read from the table's size
- * on disk: on PGlite, pg_stat_user_tables showed no change after 2,000 inserts (autovacuum's measure). Run
- * by worker nodes, the ones that write in bulk.
+ * database's first minute the memory list sorted the whole workspace for every page and served far fewer
+ * lists (BENCHMARKS.md, "The request path and load", note ¹). Growth is read from the table's size on disk: on
+ * PGlite, pg_stat_user_tables showed no change after 2,000 inserts (autovacuum's measure). Run by worker
+ * nodes, the ones that write in bulk.
  */
 public final class PlannerStatistics {
   public static final Duration INTERVAL = Duration.ofSeconds(5);

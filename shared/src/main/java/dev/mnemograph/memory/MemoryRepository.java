@@ -77,8 +77,8 @@ public final class MemoryRepository {
    * One direction of a memory's edges as the text of a JSON array, strongest first, each element as
    * {@link Relationship#toJson()} writes it: the relationship_json that V009's trigger wrote with the row, read
    * from the index that holds it, so that the API sends it on as it comes (parsing and writing it again took
-   * 40 % of the API node's CPU per GET, rendering it at each read more than half of PostgreSQL's). %s: the column
-   * that is the memory.
+   * much of the API node's CPU per GET, rendering it at each read much of PostgreSQL's; BENCHMARKS.md,
+   * "The request path and load"). %s: the column that is the memory.
    */
   private static final String EDGES = "(SELECT '[' || coalesce(string_agg(relationship_json, ',' "
       + "ORDER BY confidence DESC, created_at), '') || ']' FROM memory_relationship "
@@ -172,7 +172,7 @@ public final class MemoryRepository {
    * conditions it uses, and the page's bounds are literals (two ints), so that PostgreSQL plans it once and
    * keeps the plan. With {@code $2 IS NULL OR ...} for the filters and a parameter for LIMIT, the generic
    * plan's estimate (a tenth of the workspace's rows) always lost to a custom one, and every call was planned
-   * anew: 0.2 ms, twice its execution (pgbench: 12,000 against 24,000 lists/s).
+   * anew, the planning taking longer than the execution (BENCHMARKS.md, "The request path and load").
    */
   public Future<List<Memory>> list(String workspaceId, MemoryListQuery q) {
     StringBuilder sql = new StringBuilder("SELECT ").append(Memory.COLUMNS).append(" FROM memory WHERE workspace_id = $1");

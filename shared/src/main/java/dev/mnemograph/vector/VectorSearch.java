@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * Nearest memories of one workspace by cosine similarity, never coming up short.
  *
  * <p>The HNSW index covers the whole table; filtering its candidates by workspace afterwards can return
- * far fewer rows than asked for (measured here: 0.42 of 10 for a workspace holding 1 % of the rows). So:
+ * far fewer rows than asked for when the workspace holds a small share of the table (BENCHMARKS.md,
+ * "Search latency"). So:
  * <ul>
  *   <li>a workspace with at most {@code exactScanMaxRows} embedded memories is scanned exactly (ordered by
  *       an expression no index can serve, so the planner cannot swap in the global index): exact results,

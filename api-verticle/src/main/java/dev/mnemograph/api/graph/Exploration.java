@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * The growth of an explored subgraph from its seeds, best first, in rounds: each round takes what the
  * previous round's memories reach ({@link #round}), and adds the best candidates known so far, at most half
- * of the budget, so that the whole growth takes two or three reads rather than one per memory (each read is
- * 2–4 ms at 1,000,000 relationships: rounds of a quarter made explore 4 ms slower than its 20 ms goal).
+ * of the budget, so that the whole growth takes two or three reads rather than one per memory (each read takes
+ * milliseconds in a large workspace: with rounds of a quarter explore missed its 20 ms goal; BENCHMARKS.md,
+ * "Graph latency").
  *
  * <p>A candidate's priority is the best, over the relationships that reach it, of the priority of the memory
  * it is reached from (a seed's is 1) × the relationship's confidence × (0.5 + 0.5·its PageRank, none counting

@@ -63,11 +63,11 @@ public final class GraphRepository {
   /**
    * Explore: every relationship at each memory of $2, either way, to a memory not in $6 (the subgraph so far:
    * reaching it again changes nothing), with the reached memory's PageRank. Only the PageRank: a round reads
-   * some 260 relationships to keep 13 memories, and reading their titles too made it a fifth slower.
-   * The PageRank is looked up per relationship read (LIMIT 1 keeps the planner from flattening it into a
-   * join): as a join, a workspace that was new at the last ANALYZE (estimated at one memory) made the planner
-   * scan the workspace's memories outside and run the whole walk once per memory, 2 to 30 s a round in CI's
-   * fuzzer (200 memories) where it takes 5 ms.
+   * many more relationships than it keeps memories, and reading their titles too made it slower (BENCHMARKS.md,
+   * "Graph latency"). The PageRank is looked up per relationship read (LIMIT 1 keeps the planner from
+   * flattening it into a join): as a join, a workspace that was new at the last ANALYZE (estimated at one
+   * memory) made the planner scan the workspace's memories outside and run the whole walk once per memory,
+   * seconds a round where it takes milliseconds (seen in CI's fuzzer; BENCHMARKS.md, "Graph latency").
    */
   private static final String REACH = """
       SELECT f.id AS from_id, e.to_id, e.confidence, m.pagerank_score
@@ -89,10 +89,10 @@ public final class GraphRepository {
       LIMIT $2""";
 
   /**
-   * The relationships with both ends among $2, strongest first: the source and the target indexes ANDed (7 ms
-   * for 1,000 memories, 39 ms for 5,000, at 1,000,000 relationships). Planned each time
-   * ({@link Database#PLANNED_EACH_TIME}): the generic plan of the cached statement took $2 for ten memories and
-   * compared every relationship of the set's memories with every memory of it, 10.5 s for 5,000.
+   * The relationships with both ends among $2, strongest first: the source and the target indexes ANDed.
+   * Planned each time ({@link Database#PLANNED_EACH_TIME}): the generic plan of the cached statement took $2 for
+   * ten memories and compared every relationship of the set's memories with every memory of it, seconds instead
+   * of milliseconds for thousands of memories (BENCHMARKS.md, "Graph latency").
    */
   private static final String AMONG = Database.PLANNED_EACH_TIME + """
       SELECT source_memory_id, target_memory_id, relationship_type, confidence
@@ -103,9 +103,10 @@ public final class GraphRepository {
       LIMIT $5""";
 
   /**
-   * The workspace's memories and relationships, each counted up to $2 rows. Counting all 1,000,000
-   * relationships of a workspace read every entry of an index, 27–45 ms on every request (more before VACUUM
-   * has set the visibility map, when each entry costs a heap fetch); 10,001 take a millisecond or two.
+   * The workspace's memories and relationships, each counted up to $2 rows. Counting all the relationships of
+   * a large workspace read every entry of an index on every request (more before VACUUM has set the visibility
+   * map, when each entry costs a heap fetch); counting up to $2 reads at most $2 entries (BENCHMARKS.md,
+   * "Graph latency").
    */
   private static final String TOTALS = """
       SELECT (SELECT count(*) FROM (SELECT 1 FROM memory WHERE workspace_id = $1 LIMIT $2) m) AS nodes,

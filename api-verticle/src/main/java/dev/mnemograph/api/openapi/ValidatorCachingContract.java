@@ -25,10 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The contract as loaded, except that each of its schemas gets its validator built once rather than on every
  * request. vertx-openapi 5.0.7 asks {@link SchemaRepository#validator(JsonSchema)} for a new validator for every
  * parameter and body of every request, and vertx-json-schema's validator copies the whole contract's schema
- * lookup into a new HashMap when it is built: measured, 44 % of the API node's CPU on {@code GET /memories/{id}}
- * went into that copy. A validator only reads its lookup and the schemas, and the lookup no longer changes once
- * the contract is loaded, so one validator per schema serves every event loop. Everything else is the
- * contract's own.
+ * lookup into a new HashMap when it is built: in a profile of {@code GET /memories/{id}} that copy took a large
+ * share of the API node's CPU (BENCHMARKS.md, "The request path and load"). A validator only reads its lookup
+ * and the schemas, and the lookup no longer changes once the contract is loaded, so one validator per schema
+ * serves every event loop. Everything else is the contract's own.
  */
 public final class ValidatorCachingContract implements OpenAPIContract {
   private final OpenAPIContract contract;

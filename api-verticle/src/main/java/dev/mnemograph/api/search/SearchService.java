@@ -26,9 +26,9 @@ public final class SearchService {
   }
 
   /**
-   * A search writes only retrieval counters: its commit need not wait for the WAL flush (measured 1.1 ms
-   * against 0.14 ms). A crash may lose the last few increments, never a memory; see PostgreSQL's
-   * "Asynchronous Commit".
+   * A search writes only retrieval counters: its commit need not wait for the WAL flush, most of the commit's
+   * time (BENCHMARKS.md, "Search latency"). A crash may lose the last few increments, never a memory; see
+   * PostgreSQL's "Asynchronous Commit".
    */
   private static final String NO_COMMIT_WAIT = "SET LOCAL synchronous_commit = off";
 

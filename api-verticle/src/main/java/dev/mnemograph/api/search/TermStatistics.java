@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * A query's terms (PostgreSQL's English stemming) and each term's document frequency in the workspace,
  * counted on the GIN index up to {@value #DF_CAP}.
  *
- * <p>Counting a common term reads up to {@value #DF_CAP} heap rows: measured about 5 ms a term at 100,000
- * memories, most of a search's time. So a term found in at least {@value #CACHE_MIN_DF} memories is counted
+ * <p>Counting a common term reads up to {@value #DF_CAP} heap rows, most of a search's time in a large workspace
+ * (BENCHMARKS.md, "Search latency"). So a term found in at least {@value #CACHE_MIN_DF} memories is counted
  * again only after {@value #TTL_SECONDS} s (a common term counted a minute ago is as good a weight as one
  * counted now); a rarer one is counted every time, which is cheap and means that a memory stored a moment
  * ago with a new word is found by it at once. A process keeps at most {@value #MAX_ENTRIES} counts. A query

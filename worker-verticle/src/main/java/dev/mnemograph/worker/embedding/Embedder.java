@@ -65,7 +65,7 @@ public final class Embedder implements AutoCloseable {
   /**
    * A search query's vector (pgvector text form), embedded as it is: bge-small's recommended query
    * instruction ("Represent this sentence for searching relevant passages: ") measured slightly worse on
-   * the LoCoMo development split (semantic recall@10 0.534 with it, 0.541 without).
+   * the LoCoMo development split (BENCHMARKS.md, "Search quality").
    */
   public String embedQuery(String query) {
     return toVector(model.embed(query).content().vector());

@@ -15,14 +15,14 @@ import java.util.Arrays;
 import java.util.concurrent.Executor;
 
 /**
- * The embedding models that ship inside the jar (config {@code embedding.model}). Measured on the LoCoMo
- * development split on a 2-core machine, in one run: bge-small-en-v1.5-q recall@10 0.601, 281 texts/s,
- * reads up to 510 word-pieces; all-MiniLM-L6-v2-q recall@10 0.535, 500 texts/s, reads only 126.
+ * The embedding models that ship inside the jar (config {@code embedding.model}). On the LoCoMo development
+ * split bge-small-en-v1.5-q, the default, finds more and reads up to 510 word-pieces; all-MiniLM-L6-v2-q is
+ * faster but finds less and reads only 126 (BENCHMARKS.md, "Search quality").
  *
  * <p>The ONNX files and tokenizers come from langchain4j's model jars, but the session is ours: one ONNX
  * thread per text and no busy-spinning. langchain4j's stock classes use ONNX's default of about one
- * spinning thread per core for every text, which on 2 cores oversubscribes the CPU (1.8x slower here)
- * and takes it from the API.
+ * spinning thread per core for every text, which on 2 cores oversubscribes the CPU (slower here: BENCHMARKS.md,
+ * "Ingest") and takes it from the API.
  */
 public enum EmbeddingModelChoice {
   BGE_SMALL_EN_V15_Q("bge-small-en-v1.5-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",

@@ -33,7 +33,7 @@ public final class GraphAnalysis {
   static final double DAMPING = 0.85;
   static final double TOLERANCE = 1e-10;
   static final int MAX_ITERATIONS = 200;
-  /** Leiden passes; more refine a little (0.4857 at 1 and 10 on the planted-partition test) at 3× the time. */
+  /** Leiden passes; more refine the communities little at several times the cost (BENCHMARKS.md, "Graph job"). */
   static final int LEIDEN_ITERATIONS = 2;
   static final long SEED = 42;
 
@@ -44,9 +44,8 @@ public final class GraphAnalysis {
    * PageRank of every node, scaled so that the largest is 1.0 (all zero for an empty graph): the power
    * iteration of JGraphT's {@code PageRank} (weighted arcs, the mass of memories without outgoing arcs spread
    * evenly, stopped when no node moves by more than the tolerance), over arrays instead of JGraphT's graph
-   * objects. Measured at 100,000 memories / 1,000,000 edges (GraphBenchmark): JGraphT 3.6–6.5 s and 550–670 MiB
-   * of heap, this a small fraction of that; {@link #pagerankWithJGraphT} is kept to check it against (tests,
-   * the benchmark).
+   * objects: a small fraction of JGraphT's time and heap at 100,000 memories (BENCHMARKS.md, "Graph job").
+   * {@link #pagerankWithJGraphT} is kept to check it against (tests, the benchmark).
    */
   public static double[] pagerank(WorkspaceNetwork net) {
     int n = net.nodes();
