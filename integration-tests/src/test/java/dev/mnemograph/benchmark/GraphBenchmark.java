@@ -1,7 +1,7 @@
 package dev.mnemograph.benchmark;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.worker.graph.CommunityLabels;
 import dev.mnemograph.worker.graph.GraphAnalysis;
 import dev.mnemograph.worker.graph.GraphAnalysisWorker;

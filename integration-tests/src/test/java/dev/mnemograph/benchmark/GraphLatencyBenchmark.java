@@ -1,8 +1,8 @@
 package dev.mnemograph.benchmark;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.memory.Relationship;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;

@@ -1,8 +1,8 @@
 package dev.mnemograph.benchmark;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.bus.Addresses;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.support.NodeProcess;
 import dev.mnemograph.worker.embedding.Embedder;
 import dev.mnemograph.worker.embedding.EmbeddingModelChoice;

@@ -1,6 +1,6 @@
 package dev.mnemograph.benchmark;
 
-import dev.mnemograph.Mnemograph;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.json.JsonObject;

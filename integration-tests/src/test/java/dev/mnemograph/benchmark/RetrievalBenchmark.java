@@ -1,12 +1,12 @@
 package dev.mnemograph.benchmark;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.api.search.HybridRanking.Fusion;
 import dev.mnemograph.api.search.HybridRanking.KeywordScale;
 import dev.mnemograph.api.search.HybridRanking.SemanticScale;
 import dev.mnemograph.api.search.HybridRanking;
 import dev.mnemograph.api.search.SearchCandidate;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.node.Mnemograph;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

@@ -1,6 +1,5 @@
 package dev.mnemograph.benchmark;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.api.search.QueryEmbeddings;
 import dev.mnemograph.api.search.SearchQuery;
 import dev.mnemograph.api.search.SearchRepository;
@@ -9,6 +8,7 @@ import dev.mnemograph.api.search.TermStatistics;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Transactions;
 import dev.mnemograph.memory.MemoryRepository;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.worker.embedding.Embedder;
 import dev.mnemograph.worker.embedding.EmbeddingModelChoice;
 import dev.mnemograph.worker.embedding.EmbeddingText;

@@ -1,7 +1,7 @@
 package dev.mnemograph.ops;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.support.TestService;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.mnemograph.support;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.workspace.NewApiKey;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.json.JsonObject;

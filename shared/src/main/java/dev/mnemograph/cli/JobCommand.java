@@ -2,7 +2,7 @@ package dev.mnemograph.cli;
 
 import dev.mnemograph.jobs.JobInfo;
 import dev.mnemograph.jobs.JobQueue;
-import dev.mnemograph.memory.Memory;
+import dev.mnemograph.json.Timestamps;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +38,7 @@ public final class JobCommand {
         String error = j.lastError() == null ? "" : j.lastError().length() <= ERROR_CHARS ? j.lastError()
             : j.lastError().substring(0, ERROR_CHARS) + "…";
         System.out.printf("%-8d %-17s %-22s %-20s %-8s %-8d %-11d %-24s %s%n", j.jobId(), j.workspaceId(), j.kind(),
-            j.memoryId(), j.status(), j.attempts(), j.interruptions(), Memory.timestamp(j.createdAt()), error);
+            j.memoryId(), j.status(), j.attempts(), j.interruptions(), Timestamps.format(j.createdAt()), error);
       }
       if (jobs.size() == limit) {
         System.out.printf("(the first %d; --limit shows more)%n", limit);

@@ -1,6 +1,6 @@
 package dev.mnemograph.cli;
 
-import dev.mnemograph.memory.Memory;
+import dev.mnemograph.json.Timestamps;
 import dev.mnemograph.workspace.ApiKeyInfo;
 import dev.mnemograph.workspace.NewApiKey;
 import picocli.CommandLine.Command;
@@ -41,8 +41,8 @@ public final class KeyCommand {
           "ID", "WORKSPACE", "WORKSPACE NAME", "NAME", "PREFIX", "CREATED", "STATUS");
       for (ApiKeyInfo k : keys) {
         System.out.printf("%-6d %-17s %-16s %-12s %-16s %-24s %s%n", k.keyId(), k.workspaceId(),
-            k.workspaceName(), k.name(), k.keyPrefix() + "…", Memory.timestamp(k.createdAt()),
-            k.active() ? "active" : "revoked " + Memory.timestamp(k.revokedAt()));
+            k.workspaceName(), k.name(), k.keyPrefix() + "…", Timestamps.format(k.createdAt()),
+            k.active() ? "active" : "revoked " + Timestamps.format(k.revokedAt()));
       }
       return 0;
     }

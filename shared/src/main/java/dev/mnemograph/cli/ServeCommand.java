@@ -1,7 +1,7 @@
 package dev.mnemograph.cli;
 
-import dev.mnemograph.Mnemograph;
 import dev.mnemograph.config.AppConfig;
+import dev.mnemograph.node.Mnemograph;
 import dev.mnemograph.workspace.WorkspaceRepository;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.mnemograph.graph;
 
-import dev.mnemograph.memory.Memory;
+import dev.mnemograph.json.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -120,8 +120,8 @@ public final class WorkspaceGraph {
         return null;
       }
       return new JsonObject()
-          .put("started_at", Memory.timestamp(r.getOffsetDateTime("last_run_started_at")))
-          .put("finished_at", Memory.timestamp(r.getOffsetDateTime("last_run_finished_at")))
+          .put("started_at", Timestamps.format(r.getOffsetDateTime("last_run_started_at")))
+          .put("finished_at", Timestamps.format(r.getOffsetDateTime("last_run_finished_at")))
           .put("duration_ms", r.getInteger("last_run_ms"))
           .put("nodes", r.getInteger("last_run_nodes"))
           .put("edges", r.getInteger("last_run_edges"))

@@ -1,12 +1,11 @@
 package dev.mnemograph.memory;
 
+import dev.mnemograph.json.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -45,9 +44,6 @@ public record Memory(
       "discovery", "incident", "general", "wiki", "sdlc_knowledge");
 
   /** The columns {@link #of(Row)} reads, in a form to put after SELECT or RETURNING. */
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-
   public static final String COLUMNS = """
       id, memory_id, workspace_id, title, narrative, memory_type, tags, concepts, source_files,
       importance_score, confidence_score, pagerank_score, community_label, access_count, retrieval_count,
@@ -99,12 +95,12 @@ public record Memory(
         .put("community_label", communityLabel)
         .put("access_count", accessCount)
         .put("retrieval_count", retrievalCount)
-        .put("last_accessed_at", timestamp(lastAccessedAt))
+        .put("last_accessed_at", Timestamps.format(lastAccessedAt))
         .put("source_session_id", sourceSessionId)
         .put("is_consolidated", isConsolidated)
         .put("consolidated_from", consolidatedFrom == null ? null : new JsonArray(consolidatedFrom))
-        .put("created_at", timestamp(createdAt))
-        .put("updated_at", timestamp(updatedAt));
+        .put("created_at", Timestamps.format(createdAt))
+        .put("updated_at", Timestamps.format(updatedAt));
   }
 
   /** The memory with other access figures (events counted on the API node and not yet written). */
@@ -113,15 +109,6 @@ public record Memory(
         importanceScore, confidenceScore, pagerankScore, communityLabel, count, retrievalCount, lastAccessed,
         sourceSessionId, isConsolidated, consolidatedFrom, feedbackPositiveCount, feedbackNegativeCount,
         createdAt, updatedAt);
-  }
-
-  /**
-   * UTC, ISO-8601, with a Z and always six fraction digits ({@code 2026-03-20T09:00:00.120000Z}): fixed
-   * width, so timestamps sort as strings (ISO_INSTANT drops trailing zeros, and "…00.12Z" sorted after
-   * "…00.123Z").
-   */
-  public static String timestamp(OffsetDateTime t) {
-    return t == null ? null : TIMESTAMP.format(t);
   }
 
   private static List<String> list(String[] values) {

@@ -1,5 +1,6 @@
 package dev.mnemograph.memory;
 
+import dev.mnemograph.json.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -53,6 +54,6 @@ public record Relationship(
         .put("confidence", confidence)
         .put("is_bidirectional", isBidirectional)
         .put("context", context)
-        .put("created_at", Memory.timestamp(createdAt));
+        .put("created_at", Timestamps.format(createdAt));
   }
 }

@@ -2,7 +2,7 @@ package dev.mnemograph.workspace;
 
 import dev.mnemograph.graph.WorkspaceGraph;
 import dev.mnemograph.jobs.JobKind;
-import dev.mnemograph.memory.Memory;
+import dev.mnemograph.json.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -112,7 +112,7 @@ public final class WorkspaceRepository {
       JsonObject summary = new JsonObject()
           .put("workspace_id", r.getString("workspace_id"))
           .put("name", r.getString("name"))
-          .put("created_at", Memory.timestamp(r.getOffsetDateTime("created_at")))
+          .put("created_at", Timestamps.format(r.getOffsetDateTime("created_at")))
           .put("memory_count", r.getLong("memory_count"))
           .put("embedded_memory_count", r.getLong("embedded_count"))
           .put("relationship_count", r.getLong("relationship_count"))

@@ -11,6 +11,7 @@ import dev.mnemograph.api.search.SearchService;
 import dev.mnemograph.db.DatabaseUnavailable;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.error.NotFoundException;
+import dev.mnemograph.json.Timestamps;
 import dev.mnemograph.memory.Memory;
 import dev.mnemograph.memory.MemoryDetail;
 import dev.mnemograph.memory.MemoryIndexEntry;
@@ -106,7 +107,7 @@ public final class MemoryTools {
         "Stored " + stored.memoryId() + " (" + stored.memoryType() + "): \"" + stored.title()
             + "\". Found by keywords now, and by meaning once it is embedded (seconds).",
         new JsonObject().put("memory_id", stored.memoryId()).put("title", stored.title())
-            .put("memory_type", stored.memoryType()).put("created_at", Memory.timestamp(stored.createdAt()))));
+            .put("memory_type", stored.memoryType()).put("created_at", Timestamps.format(stored.createdAt()))));
   }
 
   private Future<CallToolResult> search(String ws, ToolArguments a) {

@@ -1,5 +1,6 @@
 package dev.mnemograph.api.mcp;
 
+import dev.mnemograph.json.Timestamps;
 import dev.mnemograph.memory.Memory;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.vertx.core.json.JsonArray;
@@ -110,7 +111,7 @@ final class ToolResults {
       o.put("score", round(score));
     }
     o.put("importance_score", round(m.importanceScore())).put("tags", new JsonArray(m.tags()))
-        .put("source_files", new JsonArray(m.sourceFiles())).put("created_at", Memory.timestamp(m.createdAt()));
+        .put("source_files", new JsonArray(m.sourceFiles())).put("created_at", Timestamps.format(m.createdAt()));
     if (content) {
       o.put("narrative", cut(m.narrative(), LISTED_CONTENT_CHARS));
       if (m.narrative().length() > LISTED_CONTENT_CHARS) {
@@ -148,7 +149,7 @@ final class ToolResults {
 
   /** The creation date and minute, e.g. "2026-03-20 09:00 UTC". */
   static String day(Memory m) {
-    String t = Memory.timestamp(m.createdAt());
+    String t = Timestamps.format(m.createdAt());
     return t.substring(0, 10) + " " + t.substring(11, 16) + " UTC";
   }
 

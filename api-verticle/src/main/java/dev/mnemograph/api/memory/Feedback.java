@@ -1,6 +1,6 @@
 package dev.mnemograph.api.memory;
 
-import dev.mnemograph.memory.Memory;
+import dev.mnemograph.json.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -21,7 +21,7 @@ public record Feedback(long id, String memoryId, boolean useful, String context,
 
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("memory_id", memoryId).put("useful", useful).put("context", context)
-        .put("session_id", sessionId).put("created_at", Memory.timestamp(createdAt))
+        .put("session_id", sessionId).put("created_at", Timestamps.format(createdAt))
         .put("importance_score", importanceScore);
   }
 }

@@ -1,11 +1,7 @@
-package dev.mnemograph;
+package dev.mnemograph.node;
 
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.db.Database;
-import dev.mnemograph.node.Cluster;
-import dev.mnemograph.node.Health;
-import dev.mnemograph.node.Metrics;
-import dev.mnemograph.node.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
