@@ -42,9 +42,6 @@ import java.util.Map;
  * too, outside the contract; every answer gets the {@link SecurityHeaders}.
  */
 public final class ApiRouter {
-  /** Bodies over this get 413 before anything else reads them. */
-  public static final int BODY_LIMIT_BYTES = 256 * 1024;
-
   private final Vertx vertx;
   private final ApiKeyCache keys;
   private final MemoryHandler memories;
@@ -149,7 +146,7 @@ public final class ApiRouter {
     OpenAPIContract cached = new ValidatorCachingContract(contract);
     RouterBuilder rb = RouterBuilder.create(vertx, cached, RequestExtractor.withBodyHandler());
     RequestValidation validation = new RequestValidation(vertx, cached);
-    rb.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    rb.rootHandler(BodyHandler.create(false).setBodyLimit(Operations.BODY_LIMIT_BYTES));
     rb.security(Operations.SECURITY_SCHEME).apiKeyHandler(TokenAuth.handler(keys));
     Map<String, Handler<RoutingContext>> handlers = handlers();
     for (OpenAPIRoute route : rb.getRoutes()) {

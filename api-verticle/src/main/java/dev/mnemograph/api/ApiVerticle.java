@@ -76,7 +76,7 @@ public final class ApiVerticle extends VerticleBase {
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
     mcp = new McpEndpoint(keys,
         new MemoryTools(memories, search, graph, config.similarityThreshold()),
-        ApiRouter.BODY_LIMIT_BYTES);
+        Operations.BODY_LIMIT_BYTES);
     ApiRouter router = new ApiRouter(vertx, keys, workspaces,
         new MemoryHandler(pool, memories, config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), mcp, health, metrics);

@@ -1,6 +1,5 @@
 package dev.mnemograph.api.auth;
 
-import dev.mnemograph.api.openapi.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -44,7 +43,7 @@ public final class TokenAuth {
   }
 
   /**
-   * A key over its rate on this node, and when to retry: a 429 ({@link ErrorResponses}), though the
+   * A key over its rate on this node, and when to retry: a 429 (written by the error writer, openapi.ErrorResponses), though the
    * authentication handler passes it on inside a 401.
    */
   public static final class RateLimited extends RuntimeException {

@@ -1,6 +1,5 @@
 package dev.mnemograph.api.openapi;
 
-import dev.mnemograph.api.ApiRouter;
 import dev.mnemograph.api.auth.TokenAuth;
 import dev.mnemograph.db.DatabaseUnavailable;
 import dev.mnemograph.error.ConflictException;
@@ -117,7 +116,7 @@ public final class ErrorResponses {
   }
 
   private static String tooLarge() {
-    return "Request body is larger than the limit of " + ApiRouter.BODY_LIMIT_BYTES + " bytes.";
+    return "Request body is larger than the limit of " + Operations.BODY_LIMIT_BYTES + " bytes.";
   }
 
   private static void validationFailure(RoutingContext rc, ValidatorException ve) {

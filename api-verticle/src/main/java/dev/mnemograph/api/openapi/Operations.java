@@ -27,6 +27,8 @@ public final class Operations {
   /** The contract, on the classpath (shipped from schema/ by the shared module). */
   public static final String CONTRACT = "schema/openapi.yaml";
   public static final String BASE_PATH = "/api/v1";
+  /** Bodies over this get 413 before anything else reads them (REST and MCP). */
+  public static final int BODY_LIMIT_BYTES = 256 * 1024;
 
   private Operations() {
   }
