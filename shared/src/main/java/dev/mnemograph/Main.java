@@ -15,10 +15,11 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "mnemograph", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     version = "Mnemograph 0.1.0", description = "Self-hosted memory service for AI coding agents.",
     subcommands = {ServeCommand.class, WorkspaceCommand.class, KeyCommand.class, JobCommand.class},
-    footer = {"", "With no command it serves. Every command answers --help.",
-        "Configuration: mnemograph.json in the working directory (or the file MNEMOGRAPH_CONFIG names), then",
-        "MNEMOGRAPH_* environment variables, e.g. MNEMOGRAPH_DATABASE_URL=postgresql://user:pw@host:5432/db;",
-        "every key is in docs/configuration.md."})
+    footer = {"", "Every command answers --help; with no command, mnemograph serves.",
+        "Configuration: mnemograph.json in the working directory (or the file named by",
+        "MNEMOGRAPH_CONFIG), then MNEMOGRAPH_* environment variables, for example",
+        "  MNEMOGRAPH_DATABASE_URL=postgresql://user:password@host:5432/db",
+        "Every key: docs/configuration.md."})
 public final class Main {
 
   public static void main(String[] args) {
