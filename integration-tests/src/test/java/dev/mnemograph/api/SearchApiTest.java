@@ -329,9 +329,37 @@ class SearchApiTest {
     }
   }
 
+  /**
+   * Without a query, a search is the filters' memories, most important first (then newest), as Neuroloom's SDLC
+   * hook asks for its sentinel ({"tags": [...], "limit": 1}) and reads the result's tags flat.
+   */
+  @Test
+  void without_a_query_the_filters_memories_come_most_important_first() {
+    List<JsonObject> database = results(search(new JsonObject().put("tags", new JsonArray().add("database"))));
+
+    assertEquals(List.of(ids.get("async"), ids.get("pooling")),
+        database.stream().map(r -> r.getJsonObject("memory").getString("memory_id")).toList());
+    assertEquals(0.9, database.get(0).getDouble("score"), 1e-9);
+    assertNull(database.get(0).getValue("keyword_score"));
+    assertNull(database.get(0).getValue("semantic_score"));
+
+    JsonObject sentinel = search(new JsonObject().put("tags", new JsonArray().add("ops:config")).put("limit", 1));
+    assertEquals(1, sentinel.getInteger("count"));
+    assertFalse(sentinel.getBoolean("semantic"));
+    JsonObject flat = sentinel.getJsonArray("results").getJsonObject(0);
+    assertEquals(new JsonArray().add("flags").add("ops:config"), flat.getJsonArray("tags"));
+    assertEquals(ids.get("flags"), flat.getString("memory_id"));
+    assertEquals("Feature flags live in LaunchDarkly", flat.getString("title"));
+    assertEquals("decision", flat.getString("memory_type"));
+
+    List<JsonObject> everything = results(search(new JsonObject().put("limit", 3)));
+    assertEquals(List.of(ids.get("async"), ids.get("pooling"), ids.get("webhooks")),
+        everything.stream().map(r -> r.getJsonObject("memory").getString("memory_id")).toList());
+    assertEquals(0, search(new JsonObject().put("tags", new JsonArray().add("no-such-tag"))).getInteger("count"));
+  }
+
   @Test
   void each_bound_of_the_body_is_a_422_naming_the_field() {
-    assertValidationError(api.post("/memories/search", new JsonObject()), List.of("body", "query"), "missing");
     assertValidationError(api.post("/memories/search", query("")), List.of("body", "query"), "string_too_short");
     assertValidationError(api.post("/memories/search", query("x".repeat(4001))), List.of("body", "query"),
         "string_too_long");

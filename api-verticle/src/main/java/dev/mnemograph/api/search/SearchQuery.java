@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One hybrid search, as POST /memories/search and the MCP memory_search tool take it. Empty lists and a null
- * {@code minImportance} mean no filter.
+ * {@code minImportance} mean no filter; a null {@code query} (REST only) means no words: the filters' memories,
+ * most important first.
  *
  * @param tags         every one must be on the memory
  * @param tagPrefixes  at least one tag of the memory starts with one of them

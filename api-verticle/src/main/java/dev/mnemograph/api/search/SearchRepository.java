@@ -202,6 +202,28 @@ public final class SearchRepository {
     });
   }
 
+  /**
+   * A search without words ($1 workspace, $2..$6 the filters, $7 limit): the filters' memories, the most
+   * important first, then the newest.
+   */
+  private static final String BY_FILTERS = "SELECT m.memory_id FROM memory m WHERE m.workspace_id = $1\n"
+      + FILTERS.replace("$4", "$2").replace("$5", "$3").replace("$6", "$4").replace("$7", "$5").replace("$8", "$6")
+      + "ORDER BY m.importance_score DESC, m.created_at DESC, m.memory_id LIMIT $7";
+
+  /** The memory ids of a search without a query ({@code q.query()} null), best first: see {@link #BY_FILTERS}. */
+  public Future<List<String>> byFilters(SqlConnection conn, String workspaceId, SearchQuery q) {
+    return conn.preparedQuery(BY_FILTERS)
+        .execute(Tuple.tuple().addString(workspaceId)
+            .addArrayOfString(orNull(q.memoryTypes())).addArrayOfString(orNull(q.tags()))
+            .addArrayOfString(orNull(q.tagPrefixes())).addArrayOfString(orNull(q.sourceFiles()))
+            .addDouble(q.minImportance()).addInteger(q.limit()))
+        .map(rows -> {
+          List<String> ids = new ArrayList<>(rows.size());
+          rows.forEach(r -> ids.add(r.getString(0)));
+          return ids;
+        });
+  }
+
   /** The statement {@link #candidates} runs (public for EXPLAIN in tests and benchmarks). */
   public static String sql(boolean byWords, boolean byMeaning, boolean exact) {
     List<String> ctes = new ArrayList<>(List.of(TERMS));

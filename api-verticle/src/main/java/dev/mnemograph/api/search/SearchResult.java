@@ -1,6 +1,7 @@
 package dev.mnemograph.api.search;
 
 import dev.mnemograph.memory.Memory;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -20,8 +21,13 @@ public record SearchResult(Memory memory, double score, Double keywordScore, Dou
   }
 
   public JsonObject toJson() {
+    // the memory's id, title, type and tags also beside it: Neuroloom's SDLC hook reads results[0].tags
     JsonObject out = new JsonObject()
         .put("memory", memory.toJson())
+        .put("memory_id", memory.memoryId())
+        .put("title", memory.title())
+        .put("memory_type", memory.memoryType())
+        .put("tags", new JsonArray(memory.tags()))
         .put("score", score)
         .put("keyword_score", keywordScore)
         .put("semantic_score", semanticScore);

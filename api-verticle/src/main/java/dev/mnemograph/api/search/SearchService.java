@@ -55,7 +55,33 @@ public final class SearchService {
   }
 
   public Future<SearchResults> search(String workspaceId, SearchQuery q) {
+    if (q.query() == null) {
+      return byFilters(workspaceId, q);
+    }
     return rank(workspaceId, q).compose(page -> record(workspaceId, page));
+  }
+
+  /**
+   * A search without a query (a client looking for the memories with a tag, say): the filters' memories, the
+   * most important first, then the newest, each scored by its importance; retrieval events as for any search.
+   */
+  private Future<SearchResults> byFilters(String workspaceId, SearchQuery q) {
+    return pool.withConnection(conn -> search.byFilters(conn, workspaceId, q))
+        .compose(ids -> {
+          Future<Map<String, Memory>> found = ids.isEmpty() ? Future.succeededFuture(Map.of())
+              : Transactions.run(pool, conn -> conn.query(NO_COMMIT_WAIT).execute()
+                  .compose(x -> memories.recordRetrievals(conn, workspaceId, ids)));
+          return found.map(f -> {
+            List<SearchResult> out = new ArrayList<>(ids.size());
+            for (String id : ids) {
+              Memory m = f.get(id);
+              if (m != null) {   // deleted between the two statements: left out
+                out.add(new SearchResult(m, m.importanceScore(), null, null, null));
+              }
+            }
+            return new SearchResults(out, false, null);
+          });
+        });
   }
 
   /**
