@@ -9,13 +9,13 @@ import dev.mnemograph.api.openapi.ErrorResponses;
 import dev.mnemograph.api.openapi.Operations;
 import dev.mnemograph.api.openapi.RequestValidation;
 import dev.mnemograph.api.openapi.ValidatorCachingContract;
+import dev.mnemograph.api.sdlc.SdlcHandler;
 import dev.mnemograph.api.search.SearchHandler;
 import dev.mnemograph.api.ui.WebUi;
 import dev.mnemograph.api.workspace.WorkspaceHandler;
 import dev.mnemograph.error.InvalidRequestException;
 import dev.mnemograph.node.Health;
 import dev.mnemograph.node.Metrics;
-import dev.mnemograph.workspace.WorkspaceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,31 +42,34 @@ import java.util.Map;
  * too, outside the contract; every answer gets the {@link SecurityHeaders}.
  */
 public final class ApiRouter {
+  /** The handlers of the contract's operations, one per feature. */
+  public record Handlers(MemoryHandler memories, SearchHandler search, GraphHandler graph,
+                         WorkspaceHandler workspace, SdlcHandler sdlc) {
+  }
+
   private final Vertx vertx;
   private final ApiKeyCache keys;
-  private final MemoryHandler memories;
-  private final SearchHandler search;
-  private final GraphHandler graph;
-  private final WorkspaceHandler workspace;
+  private final Handlers handlers;
   private final McpEndpoint mcp;
   private final Health health;
   private final Metrics metrics;
 
-  public ApiRouter(Vertx vertx, ApiKeyCache keys, WorkspaceRepository workspaces, MemoryHandler memories,
-                   SearchHandler search, GraphHandler graph, McpEndpoint mcp, Health health, Metrics metrics) {
+  public ApiRouter(Vertx vertx, ApiKeyCache keys, Handlers handlers, McpEndpoint mcp, Health health,
+                   Metrics metrics) {
     this.health = health;
     this.metrics = metrics;
     this.vertx = vertx;
     this.keys = keys;
-    this.memories = memories;
-    this.search = search;
-    this.graph = graph;
-    this.workspace = new WorkspaceHandler(workspaces);
+    this.handlers = handlers;
     this.mcp = mcp;
   }
 
   /** operationId → handler; every operation of the contract must be here. */
   Map<String, Handler<RoutingContext>> handlers() {
+    MemoryHandler memories = handlers.memories();
+    SearchHandler search = handlers.search();
+    GraphHandler graph = handlers.graph();
+    WorkspaceHandler workspace = handlers.workspace();
     Map<String, Handler<RoutingContext>> h = new LinkedHashMap<>();
     h.put(Operations.STORE_MEMORY, memories::store);
     h.put(Operations.LIST_MEMORIES, memories::list);
@@ -82,6 +85,9 @@ public final class ApiRouter {
     h.put(Operations.GET_MEMORY_INDEX, memories::index);
     h.put(Operations.GET_MEMORY_TIMELINE, memories::timeline);
     h.put(Operations.GET_WORKSPACE, workspace::get);
+    h.put(Operations.LIST_WORKSPACES, workspace::list);
+    h.put(Operations.GET_WORKSPACE_INSIGHT, workspace::insight);
+    h.put(Operations.GET_SDLC_VERSION, handlers.sdlc()::version);
     h.put(Operations.FIND_MEMORY_PATH, graph::path);
     h.put(Operations.EXPLORE_MEMORIES, graph::explore);
     h.put(Operations.GET_MEMORY_GRAPH, graph::graph);
@@ -148,10 +154,10 @@ public final class ApiRouter {
     RequestValidation validation = new RequestValidation(vertx, cached);
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(Operations.BODY_LIMIT_BYTES));
     rb.security(Operations.SECURITY_SCHEME).apiKeyHandler(TokenAuth.handler(keys));
-    Map<String, Handler<RoutingContext>> handlers = handlers();
+    Map<String, Handler<RoutingContext>> byOperation = handlers();
     for (OpenAPIRoute route : rb.getRoutes()) {
       String operationId = route.getOperation().getOperationId();
-      Handler<RoutingContext> handler = handlers.get(operationId);
+      Handler<RoutingContext> handler = byOperation.get(operationId);
       if (handler == null) {
         throw new IllegalStateException("The contract's operation '" + operationId + "' has no handler");
       }

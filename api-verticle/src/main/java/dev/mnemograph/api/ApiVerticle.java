@@ -10,11 +10,14 @@ import dev.mnemograph.api.memory.AccessEvents;
 import dev.mnemograph.api.memory.MemoryHandler;
 import dev.mnemograph.api.memory.MemoryService;
 import dev.mnemograph.api.openapi.Operations;
+import dev.mnemograph.api.sdlc.SdlcHandler;
 import dev.mnemograph.api.search.HybridRanking;
 import dev.mnemograph.api.search.QueryEmbeddings;
 import dev.mnemograph.api.search.SearchHandler;
 import dev.mnemograph.api.search.SearchRepository;
 import dev.mnemograph.api.search.SearchService;
+import dev.mnemograph.api.workspace.WorkspaceHandler;
+import dev.mnemograph.api.workspace.WorkspaceInsightRepository;
 import dev.mnemograph.config.AppConfig;
 import dev.mnemograph.memory.MemoryRepository;
 import dev.mnemograph.memory.RelationshipRepository;
@@ -77,9 +80,10 @@ public final class ApiVerticle extends VerticleBase {
     mcp = new McpEndpoint(keys,
         new MemoryTools(memories, search, graph, config.similarityThreshold()),
         Operations.BODY_LIMIT_BYTES);
-    ApiRouter router = new ApiRouter(vertx, keys, workspaces,
+    ApiRouter router = new ApiRouter(vertx, keys, new ApiRouter.Handlers(
         new MemoryHandler(pool, memories, config.similarityThreshold()), new SearchHandler(search),
-        new GraphHandler(graph), mcp, health, metrics);
+        new GraphHandler(graph), new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)),
+        new SdlcHandler(config.sdlcVersion())), mcp, health, metrics);
     return router.build()
         // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)
         // headers up to 32 KiB and a request line up to 16 KiB reach the API (Netty's defaults, 8 KiB and 4 KiB,

@@ -10,11 +10,14 @@ import dev.mnemograph.api.memory.AccessEvents;
 import dev.mnemograph.api.memory.MemoryHandler;
 import dev.mnemograph.api.memory.MemoryService;
 import dev.mnemograph.api.openapi.Operations;
+import dev.mnemograph.api.sdlc.SdlcHandler;
 import dev.mnemograph.api.search.HybridRanking;
 import dev.mnemograph.api.search.QueryEmbeddings;
 import dev.mnemograph.api.search.SearchHandler;
 import dev.mnemograph.api.search.SearchRepository;
 import dev.mnemograph.api.search.SearchService;
+import dev.mnemograph.api.workspace.WorkspaceHandler;
+import dev.mnemograph.api.workspace.WorkspaceInsightRepository;
 import dev.mnemograph.db.TestDatabase;
 import dev.mnemograph.db.TestDatabaseExtension;
 import dev.mnemograph.memory.MemoryRepository;
@@ -51,8 +54,9 @@ class ContractTest {
     GraphService graph = new GraphService(pool, new GraphRepository(), search);
     WorkspaceRepository workspaces = new WorkspaceRepository(pool);
     ApiKeyCache keys = new ApiKeyCache(workspaces, Duration.ZERO);
-    ApiRouter router = new ApiRouter(vertx, keys, workspaces,
+    ApiRouter router = new ApiRouter(vertx, keys, new ApiRouter.Handlers(
         new MemoryHandler(pool, memories, 0.75), new SearchHandler(search), new GraphHandler(graph),
+        new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)), new SdlcHandler("0.1.0")),
         new McpEndpoint(keys, new MemoryTools(memories, search, graph, 0.75), 1024),
         new Health(pool, "api"), new Metrics());
 

@@ -55,7 +55,8 @@ public record AppConfig(
     String clusterName,
     Duration keyCacheTtl,
     int rateLimitPerSecond,
-    int rateLimitBurst) {
+    int rateLimitBurst,
+    String sdlcVersion) {
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -93,6 +94,7 @@ public record AppConfig(
   public static final Duration MAX_KEY_CACHE_TTL = Duration.ofSeconds(5);
   public static final String RATE_LIMIT_PER_SECOND = "auth.rate-limit-per-second";
   public static final String RATE_LIMIT_BURST = "auth.rate-limit-burst";
+  public static final String SDLC_VERSION = "sdlc.version";
 
   static final String CONFIG_FILE_ENV = "MNEMOGRAPH_CONFIG";
   static final String DEFAULT_CONFIG_FILE = "mnemograph.json";
@@ -147,7 +149,10 @@ public record AppConfig(
       .put(KEY_CACHE_TTL_MS, 5_000)
       // requests per API key and node (a token bucket; 0: no limit): far above an agent's, a 429 for a runaway
       .put(RATE_LIMIT_PER_SECOND, 200)
-      .put(RATE_LIMIT_BURST, 2_000);
+      .put(RATE_LIMIT_BURST, 2_000)
+      // what GET /sdlc/cc-sdlc-version answers: Neuroloom's SDLC plugin compares it with the version a workspace
+      // was seeded with (the companion plugin's release, 0.1.0, unless an operator serves another)
+      .put(SDLC_VERSION, "0.1.0");
 
   public AppConfig {
     requireRange(HTTP_PORT, httpPort, 0, 65_535);
@@ -188,6 +193,9 @@ public record AppConfig(
     requireRange(KEY_CACHE_TTL_MS, (int) keyCacheTtl.toMillis(), 0, (int) MAX_KEY_CACHE_TTL.toMillis());
     requireRange(RATE_LIMIT_PER_SECOND, rateLimitPerSecond, 0, 1_000_000);
     requireRange(RATE_LIMIT_BURST, rateLimitBurst, rateLimitPerSecond == 0 ? 0 : 1, 10_000_000);
+    if (sdlcVersion.isBlank() || sdlcVersion.length() > 100) {
+      throw new IllegalArgumentException(SDLC_VERSION + " must be 1 to 100 characters, got '" + sdlcVersion + "'");
+    }
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {
       throw new IllegalArgumentException(DATABASE_STATEMENT_TIMEOUT_MS + " must be positive");
     }
@@ -259,7 +267,8 @@ public record AppConfig(
         string(c, CLUSTER_NAME),
         Duration.ofMillis(integer(c, KEY_CACHE_TTL_MS)),
         integer(c, RATE_LIMIT_PER_SECOND),
-        integer(c, RATE_LIMIT_BURST));
+        integer(c, RATE_LIMIT_BURST),
+        string(c, SDLC_VERSION).trim());
   }
 
   static String envName(String key) {

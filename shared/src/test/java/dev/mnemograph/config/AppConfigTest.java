@@ -122,4 +122,13 @@ class AppConfigTest {
     assertEquals("MNEMOGRAPH_DATABASE_POOL_SIZE", AppConfig.envName(AppConfig.DATABASE_POOL_SIZE));
     assertEquals("MNEMOGRAPH_MEMORY_RETENTION_DAYS", AppConfig.envName(AppConfig.RETENTION_DAYS));
   }
+
+  @Test
+  void the_sdlc_version_is_a_setting_of_its_own() {
+    assertEquals("0.1.0", AppConfig.fromJson(new JsonObject()).sdlcVersion());
+    assertEquals("2.3.0", AppConfig.load(Map.of("MNEMOGRAPH_SDLC_VERSION", " 2.3.0 ")).sdlcVersion());
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromJson(new JsonObject().put(AppConfig.SDLC_VERSION, " ")));
+    assertTrue(e.getMessage().contains(AppConfig.SDLC_VERSION), e.getMessage());
+  }
 }

@@ -22,6 +22,9 @@ public final class Operations {
   public static final String EXPLORE_MEMORIES = "exploreMemories";
   public static final String GET_MEMORY_GRAPH = "getMemoryGraph";
   public static final String RECORD_MEMORY_FEEDBACK = "recordMemoryFeedback";
+  public static final String LIST_WORKSPACES = "listWorkspaces";
+  public static final String GET_WORKSPACE_INSIGHT = "getWorkspaceInsight";
+  public static final String GET_SDLC_VERSION = "getSdlcVersion";
 
   public static final String SECURITY_SCHEME = "tokenAuth";
   /** The contract, on the classpath (shipped from schema/ by the shared module). */
