@@ -1,4 +1,4 @@
--- The schema as schema/migrations/V001..V009 leave it, one table at a time: its columns, constraints,
+-- The schema as schema/migrations/V001..V010 leave it, one table at a time: its columns, constraints,
 -- indexes, and the functions and triggers that belong to it.
 --
 -- This file is documentation. The service never runs it: a database gets its schema from the migrations
@@ -35,7 +35,7 @@ CREATE TABLE api_key (
 
 
 -- memory: the memories. Created in V001; search_document added in V003, the embedding moved out to
--- memory_embedding and base_importance added in V004, last changed (an index) in V007.
+-- memory_embedding and base_importance added in V004, an index in V007, the memory types' check widened in V010.
 -- fillfactor 85 (V003): room on each page, so that the counter updates of every search result stay HOT
 -- updates and touch no index.
 CREATE TABLE memory (
@@ -44,9 +44,11 @@ CREATE TABLE memory (
   workspace_id            text             NOT NULL REFERENCES workspace (workspace_id) ON DELETE CASCADE,
   title                   text             NOT NULL,
   narrative               text             NOT NULL,
-  memory_type             text             NOT NULL DEFAULT 'general' CHECK (memory_type IN
+  memory_type             text             NOT NULL DEFAULT 'general' CHECK (memory_type IN   -- V010: ten more
                             ('decision', 'pattern', 'convention', 'architecture', 'discovery',
-                             'incident', 'general', 'wiki', 'sdlc_knowledge')),
+                             'incident', 'general', 'wiki', 'sdlc_knowledge', 'bug_fix', 'integration',
+                             'configuration', 'debugging', 'refactoring', 'documentation', 'learning',
+                             'dependency', 'performance', 'security')),
   tags                    text[]           NOT NULL DEFAULT '{}',
   concepts                text[]           NOT NULL DEFAULT '{}',
   source_files            text[]           NOT NULL DEFAULT '{}',

@@ -58,7 +58,8 @@ export function list(text) {
 }
 
 export const MEMORY_TYPES = ['decision', 'pattern', 'convention', 'architecture', 'discovery', 'incident',
-  'general', 'wiki', 'sdlc_knowledge'];
+  'general', 'wiki', 'sdlc_knowledge', 'bug_fix', 'integration', 'configuration', 'debugging', 'refactoring',
+  'documentation', 'learning', 'dependency', 'performance', 'security'];
 export const RELATIONSHIP_TYPES = ['references', 'related_to', 'caused_by', 'contradicts', 'supersedes',
   'similar_to', 'depends_on'];
 

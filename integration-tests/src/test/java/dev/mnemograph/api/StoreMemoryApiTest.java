@@ -114,6 +114,16 @@ class StoreMemoryApiTest {
   }
 
   @Test
+  void takes_every_type_neuroloom_s_plugin_stores() {
+    for (String type : List.of("bug_fix", "integration", "configuration", "debugging", "refactoring", "documentation",
+        "learning", "dependency", "performance", "security")) {
+      HttpResponse<Buffer> res = api.post("/memories/store", referenceExample().put("memory_type", type));
+      assertEquals(201, res.statusCode(), res.bodyAsString());
+      assertEquals(type, res.bodyAsJsonObject().getString("memory_type"));
+    }
+  }
+
+  @Test
   void rejects_an_unknown_memory_type() {
     assertValidationError(api.post("/memories/store", referenceExample().put("memory_type", "gossip")),
         List.of("body", "memory_type"), "enum");

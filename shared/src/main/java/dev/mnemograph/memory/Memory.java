@@ -41,7 +41,8 @@ public record Memory(
    * contract's enum, the MCP tools' schemas and the web UI's list are kept equal to it by TypeListsTest).
    */
   public static final List<String> TYPES = List.of("decision", "pattern", "convention", "architecture",
-      "discovery", "incident", "general", "wiki", "sdlc_knowledge");
+      "discovery", "incident", "general", "wiki", "sdlc_knowledge", "bug_fix", "integration", "configuration",
+      "debugging", "refactoring", "documentation", "learning", "dependency", "performance", "security");
 
   /** The columns {@link #of(Row)} reads, in a form to put after SELECT or RETURNING. */
   public static final String COLUMNS = """
