@@ -1,4 +1,4 @@
--- The schema as schema/migrations/V001..V010 leave it, one table at a time: its columns, constraints,
+-- The schema as schema/migrations/V001..V011 leave it, one table at a time: its columns, constraints,
 -- indexes, and the functions and triggers that belong to it.
 --
 -- This file is documentation. The service never runs it: a database gets its schema from the migrations
@@ -295,3 +295,46 @@ CREATE TABLE idempotency_key (
 
 -- The worker's purge of keys past the retention. (V008)
 CREATE INDEX idempotency_key_created ON idempotency_key (created_at);
+
+
+-- agent_session: a coding agent's session in one workspace; the client chooses its id (Neuroloom's plugin:
+-- sess-<epoch>-<hex>). implicit: made by an observation that came before its start; a later start fills it
+-- in. (V011)
+CREATE TABLE agent_session (
+  workspace_id        text        NOT NULL REFERENCES workspace (workspace_id) ON DELETE CASCADE,
+  session_id          text        NOT NULL,
+  project_name        text,
+  branch_name         text,
+  user_id             text,
+  metadata            jsonb       NOT NULL DEFAULT '{}',
+  implicit            boolean     NOT NULL DEFAULT false,
+  started_at          timestamptz NOT NULL DEFAULT now(),
+  ended_at            timestamptz,
+  observation_count   integer     NOT NULL DEFAULT 0,
+  last_observation_at timestamptz,
+  PRIMARY KEY (workspace_id, session_id)
+);
+
+-- GET /sessions/: newest first. (V011)
+CREATE INDEX agent_session_recent ON agent_session (workspace_id, started_at DESC, session_id);
+
+
+-- observation: one raw event of a session as the client sent it; content is the whole hook payload, cut at a
+-- bound with a visible marker. Its id is the client's, unique per workspace, so a replayed buffer is stored
+-- once. (V011)
+CREATE TABLE observation (
+  workspace_id   text        NOT NULL,
+  observation_id text        NOT NULL,
+  session_id     text        NOT NULL,
+  observed_at    timestamptz NOT NULL,
+  category       text        NOT NULL,
+  content        text        NOT NULL,
+  agent_id       text,
+  agent_type     text,
+  received_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (workspace_id, observation_id),
+  FOREIGN KEY (workspace_id, session_id) REFERENCES agent_session (workspace_id, session_id) ON DELETE CASCADE
+);
+
+-- A session's observations in the order they happened. (V011)
+CREATE INDEX observation_session ON observation (workspace_id, session_id, observed_at);

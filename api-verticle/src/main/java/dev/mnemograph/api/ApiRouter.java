@@ -5,12 +5,14 @@ import dev.mnemograph.api.auth.TokenAuth;
 import dev.mnemograph.api.graph.GraphHandler;
 import dev.mnemograph.api.mcp.McpEndpoint;
 import dev.mnemograph.api.memory.MemoryHandler;
+import dev.mnemograph.api.observations.ObservationHandler;
 import dev.mnemograph.api.openapi.ErrorResponses;
 import dev.mnemograph.api.openapi.Operations;
 import dev.mnemograph.api.openapi.RequestValidation;
 import dev.mnemograph.api.openapi.ValidatorCachingContract;
 import dev.mnemograph.api.sdlc.SdlcHandler;
 import dev.mnemograph.api.search.SearchHandler;
+import dev.mnemograph.api.sessions.SessionHandler;
 import dev.mnemograph.api.ui.WebUi;
 import dev.mnemograph.api.workspace.WorkspaceHandler;
 import dev.mnemograph.error.InvalidRequestException;
@@ -44,7 +46,8 @@ import java.util.Map;
 public final class ApiRouter {
   /** The handlers of the contract's operations, one per feature. */
   public record Handlers(MemoryHandler memories, SearchHandler search, GraphHandler graph,
-                         WorkspaceHandler workspace, SdlcHandler sdlc) {
+                         WorkspaceHandler workspace, SdlcHandler sdlc, SessionHandler sessions,
+                         ObservationHandler observations) {
   }
 
   private final Vertx vertx;
@@ -88,6 +91,11 @@ public final class ApiRouter {
     h.put(Operations.LIST_WORKSPACES, workspace::list);
     h.put(Operations.GET_WORKSPACE_INSIGHT, workspace::insight);
     h.put(Operations.GET_SDLC_VERSION, handlers.sdlc()::version);
+    h.put(Operations.START_SESSION, handlers.sessions()::start);
+    h.put(Operations.LIST_SESSIONS, handlers.sessions()::list);
+    h.put(Operations.GET_SESSION, handlers.sessions()::get);
+    h.put(Operations.END_SESSION, handlers.sessions()::end);
+    h.put(Operations.RECORD_OBSERVATIONS, handlers.observations()::batch);
     h.put(Operations.FIND_MEMORY_PATH, graph::path);
     h.put(Operations.EXPLORE_MEMORIES, graph::explore);
     h.put(Operations.GET_MEMORY_GRAPH, graph::graph);
@@ -144,6 +152,24 @@ public final class ApiRouter {
     rc.next();
   }
 
+  /**
+   * A batch of observations may be far larger than any other body (a client replays its buffer of hook
+   * payloads in one request): with a {@code Token} key its body is read here up to
+   * {@link Operations#OBSERVATIONS_BODY_LIMIT_BYTES}, and the contract's body handler then leaves it be (the key
+   * is checked right after, as for any route). A request without one goes on as any other: its body limited as
+   * any other's, then a 401.
+   */
+  private static Handler<RoutingContext> largeBodyWithAKey() {
+    BodyHandler large = BodyHandler.create(false).setBodyLimit(Operations.OBSERVATIONS_BODY_LIMIT_BYTES);
+    return rc -> {
+      if (TokenAuth.key(rc.request().getHeader(HttpHeaders.AUTHORIZATION)) == null) {
+        rc.next();
+      } else {
+        large.handle(rc);
+      }
+    };
+  }
+
   public Future<Router> build() {
     return OpenAPIContract.from(vertx, Operations.CONTRACT).map(this::build);
   }
@@ -179,6 +205,7 @@ public final class ApiRouter {
     mcp.mount(root);
     // a route without a path, as the two above: a path would become part of the metrics' route label
     root.route().handler(ApiRouter::jsonWithADecodableQuery);
+    root.post(Operations.OBSERVATIONS_BATCH_PATH).handler(largeBodyWithAKey());
     root.route(Operations.BASE_PATH + "/*").subRouter(api);
     WebUi.mount(root);
     ErrorResponses.install(root);

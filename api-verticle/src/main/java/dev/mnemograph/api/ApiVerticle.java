@@ -9,6 +9,7 @@ import dev.mnemograph.api.mcp.MemoryTools;
 import dev.mnemograph.api.memory.AccessEvents;
 import dev.mnemograph.api.memory.MemoryHandler;
 import dev.mnemograph.api.memory.MemoryService;
+import dev.mnemograph.api.observations.ObservationHandler;
 import dev.mnemograph.api.openapi.Operations;
 import dev.mnemograph.api.sdlc.SdlcHandler;
 import dev.mnemograph.api.search.HybridRanking;
@@ -16,6 +17,8 @@ import dev.mnemograph.api.search.QueryEmbeddings;
 import dev.mnemograph.api.search.SearchHandler;
 import dev.mnemograph.api.search.SearchRepository;
 import dev.mnemograph.api.search.SearchService;
+import dev.mnemograph.api.sessions.SessionHandler;
+import dev.mnemograph.api.sessions.SessionRepository;
 import dev.mnemograph.api.workspace.WorkspaceHandler;
 import dev.mnemograph.api.workspace.WorkspaceInsightRepository;
 import dev.mnemograph.config.AppConfig;
@@ -83,7 +86,8 @@ public final class ApiVerticle extends VerticleBase {
     ApiRouter router = new ApiRouter(vertx, keys, new ApiRouter.Handlers(
         new MemoryHandler(pool, memories, config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)),
-        new SdlcHandler(config.sdlcVersion())), mcp, health, metrics);
+        new SdlcHandler(config.sdlcVersion()), new SessionHandler(new SessionRepository(pool)),
+        new ObservationHandler(pool)), mcp, health, metrics);
     return router.build()
         // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)
         // headers up to 32 KiB and a request line up to 16 KiB reach the API (Netty's defaults, 8 KiB and 4 KiB,

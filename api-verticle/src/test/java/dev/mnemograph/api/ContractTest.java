@@ -9,6 +9,7 @@ import dev.mnemograph.api.mcp.MemoryTools;
 import dev.mnemograph.api.memory.AccessEvents;
 import dev.mnemograph.api.memory.MemoryHandler;
 import dev.mnemograph.api.memory.MemoryService;
+import dev.mnemograph.api.observations.ObservationHandler;
 import dev.mnemograph.api.openapi.Operations;
 import dev.mnemograph.api.sdlc.SdlcHandler;
 import dev.mnemograph.api.search.HybridRanking;
@@ -16,6 +17,8 @@ import dev.mnemograph.api.search.QueryEmbeddings;
 import dev.mnemograph.api.search.SearchHandler;
 import dev.mnemograph.api.search.SearchRepository;
 import dev.mnemograph.api.search.SearchService;
+import dev.mnemograph.api.sessions.SessionHandler;
+import dev.mnemograph.api.sessions.SessionRepository;
 import dev.mnemograph.api.workspace.WorkspaceHandler;
 import dev.mnemograph.api.workspace.WorkspaceInsightRepository;
 import dev.mnemograph.db.TestDatabase;
@@ -56,7 +59,8 @@ class ContractTest {
     ApiKeyCache keys = new ApiKeyCache(workspaces, Duration.ZERO);
     ApiRouter router = new ApiRouter(vertx, keys, new ApiRouter.Handlers(
         new MemoryHandler(pool, memories, 0.75), new SearchHandler(search), new GraphHandler(graph),
-        new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)), new SdlcHandler("0.1.0")),
+        new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)), new SdlcHandler("0.1.0"),
+        new SessionHandler(new SessionRepository(pool)), new ObservationHandler(pool)),
         new McpEndpoint(keys, new MemoryTools(memories, search, graph, 0.75), 1024),
         new Health(pool, "api"), new Metrics());
 

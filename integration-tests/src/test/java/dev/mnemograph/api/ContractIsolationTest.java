@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +50,11 @@ class ContractIsolationTest {
   /** Words both workspaces' memories share, so a search has the owner's memories to find if it looked there. */
   private static final String QUERY = "quillwort rollout plan";
   private static final String OWNER_TAG = "owner-only-tag";
+  /** The owner's session (with an observation), and the intruder's own, for the session paths' id slot. */
+  private static final String OWNER_SESSION = "sess-isolation-owner";
+  private static final String INTRUDER_SESSION = "sess-isolation-intruder";
+  /** Each start the probes send is a session of its own (the same id with other fields is a 409, rightly). */
+  private static final AtomicInteger SESSIONS = new AtomicInteger();
   private static final String OWNER_CONCEPT = "owner-only-concept";
   private static final String OWNER_FILE = "owner/secret/Vault.java";
   private static final String OWNER_TYPE = "incident";
@@ -72,6 +78,15 @@ class ContractIsolationTest {
     ownerIds.add(storeWithKey(owner, ownerMemory(1), ownersKey("storeMemory")).bodyAsJsonObject()
         .getString("memory_id"));
     ownerIds.add(owner.store(ownerMemory(2)).getString("memory_id"));
+    assertEquals(201, owner.post("/sessions/start", new JsonObject().put("session_id", OWNER_SESSION)
+        .put("project_name", MARKER)).statusCode());
+    assertEquals(200, owner.post("/observations/batch", new JsonObject().put("observations", new JsonArray()
+        .add(new JsonObject().put("observation_id", "obs-isolation-owner").put("session_id", OWNER_SESSION)
+            .put("observed_at", "2026-12-04T10:00:00Z").put("category", "Bash")
+            .put("content", "Only the owner may read the " + MARKER + " build log."))))
+        .statusCode());
+    assertEquals(201, intruder.post("/sessions/start", new JsonObject().put("session_id", INTRUDER_SESSION))
+        .statusCode());
     assertEquals(201, owner.request(HttpMethod.POST, "/memories/" + ownerIds.get(0) + "/relationships")
         .putHeader("Idempotency-Key", ownersKey("addRelationship")).sendJsonObject(new JsonObject()
             .put("target_memory_id", ownerIds.get(1)).put("relationship_type", "depends_on")).await().statusCode());
@@ -191,7 +206,11 @@ class ContractIsolationTest {
       JsonArray values = schema.getJsonArray("enum");
       return values.contains(OWNER_TYPE) ? OWNER_TYPE : values.getValue(0);
     }
-    switch (schema.getString("type", "string")) {
+    // a nullable field ({"type": [object, "null"]}) gets a value of its type
+    String type = schema.getValue("type") instanceof JsonArray types
+        ? types.stream().map(String::valueOf).filter(t -> !t.equals("null")).findFirst().orElse("string")
+        : schema.getString("type", "string");
+    switch (type) {
       case "array" -> {
         JsonObject items = contract.resolve(schema.getJsonObject("items", new JsonObject()));
         if (items.containsKey("enum")) {   // every value: the filter lets everything of those kinds through
@@ -202,6 +221,14 @@ class ContractIsolationTest {
       }
       case "integer" -> {
         return schema.getValue("default", schema.getValue("minimum", 1));
+      }
+      case "object" -> {   // its properties, each as above (an item of a batch, say)
+        JsonObject out = new JsonObject();
+        JsonObject properties = schema.getJsonObject("properties", new JsonObject());
+        for (String property : properties.fieldNames()) {
+          out.put(property, value(contract, property, contract.resolve(properties.getJsonObject(property))));
+        }
+        return out;
       }
       case "number" -> {   // the least: thresholds at their most inclusive
         return schema.getValue("minimum", schema.getValue("default", 0.5));
@@ -259,7 +286,11 @@ class ContractIsolationTest {
     List<String> names = idSlots(op, variant);
     Map<String, String> ids = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {   // the owner's ids in turn: two owner slots name two memories
-      ids.put(names.get(i), slots.get(i) == Slot.OWNER ? ownerIds.get(i % ownerIds.size()) : callerId);
+      if (names.get(i).equals("path:session_id")) {
+        ids.put(names.get(i), slots.get(i) == Slot.OWNER ? OWNER_SESSION : INTRUDER_SESSION);
+      } else {
+        ids.put(names.get(i), slots.get(i) == Slot.OWNER ? ownerIds.get(i % ownerIds.size()) : callerId);
+      }
     }
     String path = op.path().substring(Operations.BASE_PATH.length());
     JsonObject body = op.bodySchema() == null ? null : new JsonObject();
@@ -281,6 +312,8 @@ class ContractIsolationTest {
         idempotencyKey = (String) field.getValue();
       } else if (name.endsWith("memory_id")) {
         body.put(name, ids.get(name));
+      } else if (name.equals("session_id")) {   // a start of its own for every request
+        body.put(name, "sess-intruder-" + SESSIONS.incrementAndGet());
       } else if (name.endsWith("memory_ids")) {
         body.put(name, new JsonArray().add(ids.get(name + "[0]")).add(ids.get(name + "[1]")));
       } else {

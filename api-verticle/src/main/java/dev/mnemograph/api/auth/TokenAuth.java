@@ -29,12 +29,19 @@ public final class TokenAuth {
               .orElseGet(() -> Future.failedFuture(new HttpException(401, "Invalid or revoked API key."))));
     };
     return APIKeyHandler.create(provider).header("Authorization").tokenExtractor(header -> {
-      if (header.regionMatches(true, 0, SCHEME, 0, SCHEME.length()) && header.length() > SCHEME.length()) {
-        return Future.succeededFuture(header.substring(SCHEME.length()).trim());
-      }
-      return Future.failedFuture(new HttpException(401,
+      String key = key(header);
+      return key != null ? Future.succeededFuture(key) : Future.failedFuture(new HttpException(401,
           "Use 'Authorization: Token <api-key>'; other schemes such as Bearer are not accepted."));
     });
+  }
+
+  /** The key of an {@code Authorization: Token <key>} header; null for another scheme or none. */
+  public static String key(String authorization) {
+    if (authorization != null && authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+        && !authorization.substring(SCHEME.length()).isBlank()) {
+      return authorization.substring(SCHEME.length()).trim();
+    }
+    return null;
   }
 
   private static Future<User> admitted(ApiKeyCache keys, String key, String workspaceId) {

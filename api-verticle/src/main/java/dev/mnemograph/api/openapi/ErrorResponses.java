@@ -83,20 +83,20 @@ public final class ErrorResponses {
     } else if (failure instanceof ConflictException conflict) {
       send(rc, 409, conflict.getMessage());
     } else if (failure instanceof HttpException he) {
-      send(rc, he.getStatusCode(), message(he));
+      send(rc, he.getStatusCode(), message(rc, he));
     } else if (failure == null) {
       int status = rc.statusCode() > 0 ? rc.statusCode() : 500;
-      send(rc, status, status == 413 ? tooLarge() : HttpResponseStatus.valueOf(status).reasonPhrase());
+      send(rc, status, status == 413 ? tooLarge(rc) : HttpResponseStatus.valueOf(status).reasonPhrase());
     } else {
       LOG.error("{} {} failed", rc.request().method(), rc.normalizedPath(), failure);
       send(rc, 500, "Internal server error.");
     }
   }
 
-  private static String message(HttpException he) {
+  private static String message(RoutingContext rc, HttpException he) {
     return switch (he.getStatusCode()) {
       case 401 -> authenticationMessage(he);
-      case 413 -> tooLarge();
+      case 413 -> tooLarge(rc);
       default -> he.getPayload() != null ? he.getPayload()
           : HttpResponseStatus.valueOf(he.getStatusCode()).reasonPhrase();
     };
@@ -115,8 +115,12 @@ public final class ErrorResponses {
     return "Authentication credentials were not provided: send 'Authorization: Token <api-key>'.";
   }
 
-  private static String tooLarge() {
-    return "Request body is larger than the limit of " + Operations.BODY_LIMIT_BYTES + " bytes.";
+  /** A batch of observations sent with a key has a limit of its own (see ApiRouter). */
+  private static String tooLarge(RoutingContext rc) {
+    boolean observations = Operations.OBSERVATIONS_BATCH_PATH.equals(rc.request().path())
+        && TokenAuth.key(rc.request().getHeader(HttpHeaders.AUTHORIZATION)) != null;
+    return "Request body is larger than the limit of "
+        + (observations ? Operations.OBSERVATIONS_BODY_LIMIT_BYTES : Operations.BODY_LIMIT_BYTES) + " bytes.";
   }
 
   private static void validationFailure(RoutingContext rc, ValidatorException ve) {

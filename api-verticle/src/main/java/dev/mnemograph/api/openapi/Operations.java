@@ -25,6 +25,11 @@ public final class Operations {
   public static final String LIST_WORKSPACES = "listWorkspaces";
   public static final String GET_WORKSPACE_INSIGHT = "getWorkspaceInsight";
   public static final String GET_SDLC_VERSION = "getSdlcVersion";
+  public static final String START_SESSION = "startSession";
+  public static final String LIST_SESSIONS = "listSessions";
+  public static final String GET_SESSION = "getSession";
+  public static final String END_SESSION = "endSession";
+  public static final String RECORD_OBSERVATIONS = "recordObservations";
 
   public static final String SECURITY_SCHEME = "tokenAuth";
   /** The contract, on the classpath (shipped from schema/ by the shared module). */
@@ -32,6 +37,9 @@ public final class Operations {
   public static final String BASE_PATH = "/api/v1";
   /** Bodies over this get 413 before anything else reads them (REST and MCP). */
   public static final int BODY_LIMIT_BYTES = 256 * 1024;
+  /** POST /observations/batch's own limit: a client replays a buffer of up to 10,000 hook payloads at once. */
+  public static final int OBSERVATIONS_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+  public static final String OBSERVATIONS_BATCH_PATH = BASE_PATH + "/observations/batch";
 
   private Operations() {
   }
