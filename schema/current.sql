@@ -1,4 +1,4 @@
--- The schema as schema/migrations/V001..V011 leave it, one table at a time: its columns, constraints,
+-- The schema as schema/migrations/V001..V012 leave it, one table at a time: its columns, constraints,
 -- indexes, and the functions and triggers that belong to it.
 --
 -- This file is documentation. The service never runs it: a database gets its schema from the migrations
@@ -338,3 +338,19 @@ CREATE TABLE observation (
 
 -- A session's observations in the order they happened. (V011)
 CREATE INDEX observation_session ON observation (workspace_id, session_id, observed_at);
+
+
+-- code_symbol: the code symbols a client's parser sent (POST /code-graph/sync), per workspace and file; a file
+-- sent again replaces its symbols, a deleted file's go. (V012)
+CREATE TABLE code_symbol (
+  workspace_id   text        NOT NULL REFERENCES workspace (workspace_id) ON DELETE CASCADE,
+  file_path      text        NOT NULL,
+  qualified_name text        NOT NULL,
+  name           text        NOT NULL,
+  symbol_type    text,
+  language       text,
+  line_start     integer,
+  line_end       integer,
+  synced_at      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (workspace_id, file_path, qualified_name)
+);

@@ -2,6 +2,7 @@ package dev.mnemograph.api;
 
 import dev.mnemograph.api.auth.ApiKeyCache;
 import dev.mnemograph.api.auth.TokenAuth;
+import dev.mnemograph.api.codegraph.CodeGraphHandler;
 import dev.mnemograph.api.graph.GraphHandler;
 import dev.mnemograph.api.mcp.McpEndpoint;
 import dev.mnemograph.api.memory.MemoryHandler;
@@ -47,7 +48,7 @@ public final class ApiRouter {
   /** The handlers of the contract's operations, one per feature. */
   public record Handlers(MemoryHandler memories, SearchHandler search, GraphHandler graph,
                          WorkspaceHandler workspace, SdlcHandler sdlc, SessionHandler sessions,
-                         ObservationHandler observations) {
+                         ObservationHandler observations, CodeGraphHandler codeGraph) {
   }
 
   private final Vertx vertx;
@@ -96,6 +97,7 @@ public final class ApiRouter {
     h.put(Operations.GET_SESSION, handlers.sessions()::get);
     h.put(Operations.END_SESSION, handlers.sessions()::end);
     h.put(Operations.RECORD_OBSERVATIONS, handlers.observations()::batch);
+    h.put(Operations.SYNC_CODE_GRAPH, handlers.codeGraph()::sync);
     h.put(Operations.FIND_MEMORY_PATH, graph::path);
     h.put(Operations.EXPLORE_MEMORIES, graph::explore);
     h.put(Operations.GET_MEMORY_GRAPH, graph::graph);

@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.api.auth.ApiKeyCache;
+import dev.mnemograph.api.codegraph.CodeGraphHandler;
 import dev.mnemograph.api.graph.GraphHandler;
 import dev.mnemograph.api.graph.GraphRepository;
 import dev.mnemograph.api.graph.GraphService;
@@ -87,7 +88,7 @@ public final class ApiVerticle extends VerticleBase {
         new MemoryHandler(pool, memories, config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)),
         new SdlcHandler(config.sdlcVersion()), new SessionHandler(new SessionRepository(pool)),
-        new ObservationHandler(pool)), mcp, health, metrics);
+        new ObservationHandler(pool), new CodeGraphHandler(pool)), mcp, health, metrics);
     return router.build()
         // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)
         // headers up to 32 KiB and a request line up to 16 KiB reach the API (Netty's defaults, 8 KiB and 4 KiB,

@@ -1,6 +1,7 @@
 package dev.mnemograph.api;
 
 import dev.mnemograph.api.auth.ApiKeyCache;
+import dev.mnemograph.api.codegraph.CodeGraphHandler;
 import dev.mnemograph.api.graph.GraphHandler;
 import dev.mnemograph.api.graph.GraphRepository;
 import dev.mnemograph.api.graph.GraphService;
@@ -60,7 +61,8 @@ class ContractTest {
     ApiRouter router = new ApiRouter(vertx, keys, new ApiRouter.Handlers(
         new MemoryHandler(pool, memories, 0.75), new SearchHandler(search), new GraphHandler(graph),
         new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)), new SdlcHandler("0.1.0"),
-        new SessionHandler(new SessionRepository(pool)), new ObservationHandler(pool)),
+        new SessionHandler(new SessionRepository(pool)), new ObservationHandler(pool),
+        new CodeGraphHandler(pool)),
         new McpEndpoint(keys, new MemoryTools(memories, search, graph, 0.75), 1024),
         new Health(pool, "api"), new Metrics());
 

@@ -30,6 +30,7 @@ public final class Operations {
   public static final String GET_SESSION = "getSession";
   public static final String END_SESSION = "endSession";
   public static final String RECORD_OBSERVATIONS = "recordObservations";
+  public static final String SYNC_CODE_GRAPH = "syncCodeGraph";
 
   public static final String SECURITY_SCHEME = "tokenAuth";
   /** The contract, on the classpath (shipped from schema/ by the shared module). */
