@@ -67,21 +67,16 @@ public final class SearchService {
    */
   private Future<SearchResults> byFilters(String workspaceId, SearchQuery q) {
     return pool.withConnection(conn -> search.byFilters(conn, workspaceId, q))
-        .compose(ids -> {
-          Future<Map<String, Memory>> found = ids.isEmpty() ? Future.succeededFuture(Map.of())
-              : Transactions.run(pool, conn -> conn.query(NO_COMMIT_WAIT).execute()
-                  .compose(x -> memories.recordRetrievals(conn, workspaceId, ids)));
-          return found.map(f -> {
-            List<SearchResult> out = new ArrayList<>(ids.size());
-            for (String id : ids) {
-              Memory m = f.get(id);
-              if (m != null) {   // deleted between the two statements: left out
-                out.add(new SearchResult(m, m.importanceScore(), null, null, null));
-              }
+        .compose(ids -> recordRetrievals(workspaceId, ids).map(found -> {
+          List<SearchResult> out = new ArrayList<>(ids.size());
+          for (String id : ids) {
+            Memory m = found.get(id);
+            if (m != null) {   // deleted between the two statements: left out
+              out.add(new SearchResult(m, m.importanceScore(), null, null, null));
             }
-            return new SearchResults(out, false, null);
-          });
-        });
+          }
+          return new SearchResults(out, false, null);
+        }));
   }
 
   /**
@@ -123,11 +118,15 @@ public final class SearchService {
    * results; a memory deleted since it was ranked is left out.
    */
   public Future<SearchResults> record(String workspaceId, RankedPage page) {
-    List<String> ids = page.memoryIds();
-    Future<Map<String, Memory>> found = ids.isEmpty() ? Future.succeededFuture(Map.of())
+    return recordRetrievals(workspaceId, page.memoryIds())
+        .map(found -> results(page.page(), found, page.explain(), page.semantic(), page.notice()));
+  }
+
+  /** One retrieval event for each of these memories, in one statement that also reads them (by memory_id). */
+  private Future<Map<String, Memory>> recordRetrievals(String workspaceId, List<String> ids) {
+    return ids.isEmpty() ? Future.succeededFuture(Map.of())
         : Transactions.run(pool, conn -> conn.query(NO_COMMIT_WAIT).execute()
             .compose(x -> memories.recordRetrievals(conn, workspaceId, ids)));
-    return found.map(f -> results(page.page(), f, page.explain(), page.semantic(), page.notice()));
   }
 
   private static SearchResults results(List<HybridRanking.Ranked> page, Map<String, Memory> found, boolean explain,
