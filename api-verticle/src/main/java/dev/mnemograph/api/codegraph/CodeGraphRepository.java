@@ -1,9 +1,9 @@
 package dev.mnemograph.api.codegraph;
 
+import dev.mnemograph.db.Chunks;
 import dev.mnemograph.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
@@ -33,23 +33,17 @@ final class CodeGraphRepository {
     List<String> dropped = Stream.concat(files.stream(), deleted.stream()).distinct().toList();
     return Transactions.run(pool, conn -> conn.preparedQuery(DROP_FILES)
         .execute(Tuple.of(workspaceId).addArrayOfString(dropped.toArray(String[]::new)))
-        .compose(v -> insert(conn, workspaceId, symbols, 0, 0)));
-  }
-
-  private static Future<Integer> insert(SqlConnection conn, String workspaceId, List<CodeSymbol> all, int from,
-                                        int kept) {
-    if (from >= all.size()) {
-      return Future.succeededFuture(kept);
-    }
-    List<CodeSymbol> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-    return conn.preparedQuery(INSERT).execute(Tuple.of(workspaceId)
-            .addArrayOfString(chunk.stream().map(CodeSymbol::filePath).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(CodeSymbol::qualifiedName).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(CodeSymbol::name).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(CodeSymbol::symbolType).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(CodeSymbol::language).toArray(String[]::new))
-            .addArrayOfInteger(chunk.stream().map(CodeSymbol::lineStart).toArray(Integer[]::new))
-            .addArrayOfInteger(chunk.stream().map(CodeSymbol::lineEnd).toArray(Integer[]::new)))
-        .compose(rows -> insert(conn, workspaceId, all, from + CHUNK, kept + rows.rowCount()));
+        .compose(v -> Chunks.inOrder(symbols.size(), CHUNK, (start, end) -> {
+          List<CodeSymbol> chunk = symbols.subList(start, end);
+          return conn.preparedQuery(INSERT).execute(Tuple.of(workspaceId)
+                  .addArrayOfString(chunk.stream().map(CodeSymbol::filePath).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(CodeSymbol::qualifiedName).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(CodeSymbol::name).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(CodeSymbol::symbolType).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(CodeSymbol::language).toArray(String[]::new))
+                  .addArrayOfInteger(chunk.stream().map(CodeSymbol::lineStart).toArray(Integer[]::new))
+                  .addArrayOfInteger(chunk.stream().map(CodeSymbol::lineEnd).toArray(Integer[]::new)))
+              .map(rows -> rows.rowCount());
+        })));
   }
 }

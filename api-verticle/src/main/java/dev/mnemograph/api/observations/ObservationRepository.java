@@ -1,10 +1,10 @@
 package dev.mnemograph.api.observations;
 
 import dev.mnemograph.api.sessions.SessionRepository;
+import dev.mnemograph.db.Chunks;
 import dev.mnemograph.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
@@ -51,23 +51,18 @@ final class ObservationRepository {
     }
     List<String> sessions = observations.stream().map(NewObservation::sessionId).distinct().toList();
     return Transactions.run(pool, conn -> SessionRepository.ensure(conn, workspaceId, sessions)
-        .compose(v -> chunks(conn, workspaceId, observations, 0, 0)));
-  }
-
-  private static Future<Integer> chunks(SqlConnection conn, String workspaceId, List<NewObservation> all, int from,
-                                        int stored) {
-    if (from >= all.size()) {
-      return Future.succeededFuture(stored);
-    }
-    List<NewObservation> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-    return conn.preparedQuery(INSERT).execute(Tuple.of(workspaceId)
-            .addArrayOfString(chunk.stream().map(NewObservation::observationId).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(NewObservation::sessionId).toArray(String[]::new))
-            .addArrayOfOffsetDateTime(chunk.stream().map(NewObservation::observedAt).toArray(OffsetDateTime[]::new))
-            .addArrayOfString(chunk.stream().map(NewObservation::category).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(NewObservation::content).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(NewObservation::agentId).toArray(String[]::new))
-            .addArrayOfString(chunk.stream().map(NewObservation::agentType).toArray(String[]::new)))
-        .compose(rows -> chunks(conn, workspaceId, all, from + CHUNK, stored + rows.iterator().next().getInteger(0)));
+        .compose(v -> Chunks.inOrder(observations.size(), CHUNK, (start, end) -> {
+          List<NewObservation> chunk = observations.subList(start, end);
+          return conn.preparedQuery(INSERT).execute(Tuple.of(workspaceId)
+                  .addArrayOfString(chunk.stream().map(NewObservation::observationId).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(NewObservation::sessionId).toArray(String[]::new))
+                  .addArrayOfOffsetDateTime(chunk.stream().map(NewObservation::observedAt)
+                      .toArray(OffsetDateTime[]::new))
+                  .addArrayOfString(chunk.stream().map(NewObservation::category).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(NewObservation::content).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(NewObservation::agentId).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(NewObservation::agentType).toArray(String[]::new)))
+              .map(rows -> rows.iterator().next().getInteger(0));
+        })));
   }
 }

@@ -1,5 +1,6 @@
 package dev.mnemograph.worker.graph;
 
+import dev.mnemograph.db.Chunks;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -67,18 +68,12 @@ public final class GraphStore {
 
   /** Writes every node's PageRank and community label; answers how many memories changed. */
   public Future<Integer> write(String workspaceId, List<String> memoryIds, double[] pagerank, String[] labels) {
-    Future<Integer> chain = Future.succeededFuture(0);
-    for (int from = 0; from < memoryIds.size(); from += WRITE_BATCH) {
-      int start = from;
-      int end = Math.min(memoryIds.size(), from + WRITE_BATCH);
-      chain = chain.compose(written -> pool.preparedQuery(WRITE_BACK)
-          .execute(Tuple.of(workspaceId)
-              .addArrayOfString(memoryIds.subList(start, end).toArray(String[]::new))
-              .addArrayOfDouble(Arrays.stream(pagerank, start, end).boxed().toArray(Double[]::new))
-              .addArrayOfString(Arrays.copyOfRange(labels, start, end)))
-          .map(r -> written + r.rowCount()));
-    }
-    return chain;
+    return Chunks.inOrder(memoryIds.size(), WRITE_BATCH, (start, end) -> pool.preparedQuery(WRITE_BACK)
+        .execute(Tuple.of(workspaceId)
+            .addArrayOfString(memoryIds.subList(start, end).toArray(String[]::new))
+            .addArrayOfDouble(Arrays.stream(pagerank, start, end).boxed().toArray(Double[]::new))
+            .addArrayOfString(Arrays.copyOfRange(labels, start, end)))
+        .map(r -> r.rowCount()));
   }
 
   private static final class Nodes {
