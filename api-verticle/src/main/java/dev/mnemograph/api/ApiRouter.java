@@ -164,10 +164,10 @@ public final class ApiRouter {
   private static Handler<RoutingContext> largeBodyWithAKey() {
     BodyHandler large = BodyHandler.create(false).setBodyLimit(Operations.OBSERVATIONS_BODY_LIMIT_BYTES);
     return rc -> {
-      if (TokenAuth.key(rc.request().getHeader(HttpHeaders.AUTHORIZATION)) == null) {
-        rc.next();
-      } else {
+      if (Operations.bodyLimit(rc.request()) == Operations.OBSERVATIONS_BODY_LIMIT_BYTES) {
         large.handle(rc);
+      } else {
+        rc.next();
       }
     };
   }

@@ -115,12 +115,8 @@ public final class ErrorResponses {
     return "Authentication credentials were not provided: send 'Authorization: Token <api-key>'.";
   }
 
-  /** A batch of observations sent with a key has a limit of its own (see ApiRouter). */
   private static String tooLarge(RoutingContext rc) {
-    boolean observations = Operations.OBSERVATIONS_BATCH_PATH.equals(rc.request().path())
-        && TokenAuth.key(rc.request().getHeader(HttpHeaders.AUTHORIZATION)) != null;
-    return "Request body is larger than the limit of "
-        + (observations ? Operations.OBSERVATIONS_BODY_LIMIT_BYTES : Operations.BODY_LIMIT_BYTES) + " bytes.";
+    return "Request body is larger than the limit of " + Operations.bodyLimit(rc.request()) + " bytes.";
   }
 
   private static void validationFailure(RoutingContext rc, ValidatorException ve) {

@@ -1,6 +1,8 @@
 package dev.mnemograph.api.openapi;
 
-
+import dev.mnemograph.api.auth.TokenAuth;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 
 /** The operationIds of schema/openapi.yaml; each has exactly one handler (a test checks). */
 public final class Operations {
@@ -41,6 +43,13 @@ public final class Operations {
   /** POST /observations/batch's own limit: a client replays a buffer of up to 10,000 hook payloads at once. */
   public static final int OBSERVATIONS_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
   public static final String OBSERVATIONS_BATCH_PATH = BASE_PATH + "/observations/batch";
+
+  /** The body limit of this request: a batch of observations sent with a Token key has its own. */
+  public static int bodyLimit(HttpServerRequest request) {
+    return OBSERVATIONS_BATCH_PATH.equals(request.path())
+        && TokenAuth.key(request.getHeader(HttpHeaders.AUTHORIZATION)) != null
+        ? OBSERVATIONS_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
+  }
 
   private Operations() {
   }

@@ -4,6 +4,7 @@ import dev.mnemograph.error.ConflictException;
 import dev.mnemograph.error.NotFoundException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -72,8 +73,7 @@ public final class SessionRepository {
 
   private static Future<Session> get(SqlClient client, String workspaceId, String sessionId) {
     return client.preparedQuery(GET).mapping(Session::of).execute(Tuple.of(workspaceId, sessionId))
-        .compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows.iterator().next())
-            : Future.failedFuture(notFound(sessionId)));
+        .compose(rows -> one(rows, sessionId));
   }
 
   public Future<List<Session>> list(String workspaceId, int limit, int offset) {
@@ -86,8 +86,7 @@ public final class SessionRepository {
 
   public Future<Session> end(String workspaceId, String sessionId) {
     return pool.preparedQuery(END).mapping(Session::of).execute(Tuple.of(workspaceId, sessionId))
-        .compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows.iterator().next())
-            : Future.failedFuture(notFound(sessionId)));
+        .compose(rows -> one(rows, sessionId));
   }
 
   /** Makes the sessions these observations name that do not exist yet, in the caller's transaction. */
@@ -96,7 +95,9 @@ public final class SessionRepository {
         .execute(Tuple.of(workspaceId).addArrayOfString(sessionIds.toArray(String[]::new))).mapEmpty();
   }
 
-  private static NotFoundException notFound(String sessionId) {
-    return new NotFoundException("Session '" + sessionId + "' not found.");
+  /** The session a statement answered, or a 404 for one the workspace does not have. */
+  private static Future<Session> one(RowSet<Session> rows, String sessionId) {
+    return rows.size() > 0 ? Future.succeededFuture(rows.iterator().next())
+        : Future.failedFuture(new NotFoundException("Session '" + sessionId + "' not found."));
   }
 }
