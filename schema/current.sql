@@ -1,4 +1,4 @@
--- The schema as schema/migrations/V001..V012 leave it, one table at a time: its columns, constraints,
+-- The schema as schema/migrations/V001..V013 leave it, one table at a time: its columns, constraints,
 -- indexes, and the functions and triggers that belong to it.
 --
 -- This file is documentation. The service never runs it: a database gets its schema from the migrations
@@ -216,13 +216,14 @@ CREATE TABLE embedding_space (
 );
 
 
--- job: durable background jobs (embedding, relationship discovery), claimed by workers under a lease.
+-- job: durable background jobs (embedding, relationship discovery, session extraction), claimed by workers under
+-- a lease. A job names a memory, or a session (extract_session, V013), never both.
 -- Created in V002; interruptions added in V006, which last changed it.
 CREATE TABLE job (
   job_id        bigserial   PRIMARY KEY,
   workspace_id  text        NOT NULL REFERENCES workspace (workspace_id) ON DELETE CASCADE,
-  kind          text        NOT NULL CHECK (kind IN ('embed', 'discover_relationships')),
-  memory_id     text        NOT NULL,              -- no foreign key: a job for a deleted memory finishes as a no-op
+  kind          text        NOT NULL CHECK (kind IN ('embed', 'discover_relationships', 'extract_session')),
+  memory_id     text,                              -- no foreign key: a job for a deleted memory finishes as a no-op
   status        text        NOT NULL DEFAULT 'pending'
                   CHECK (status IN ('pending', 'running', 'done', 'failed')),
   attempts      integer     NOT NULL DEFAULT 0,    -- failed runs only (V006)
@@ -232,7 +233,9 @@ CREATE TABLE job (
   last_error    text,
   created_at    timestamptz NOT NULL DEFAULT now(),
   finished_at   timestamptz,
-  interruptions integer     NOT NULL DEFAULT 0     -- V006: runs that ended without a result (killed, lease ran out)
+  interruptions integer     NOT NULL DEFAULT 0,    -- V006: runs that ended without a result (killed, lease ran out)
+  session_id    text,                              -- V013: the session an extract_session job extracts
+  CONSTRAINT job_names_one_subject CHECK ((memory_id IS NULL) <> (session_id IS NULL))
 );
 
 -- What workers look for: pending work that is due, and running work whose lease ran out. (V002)
@@ -240,6 +243,9 @@ CREATE INDEX job_pending ON job (run_at, job_id) WHERE status = 'pending';
 CREATE INDEX job_running ON job (lease_until) WHERE status = 'running';
 -- One pending job per memory and kind: edits while a job waits coalesce into it. (V002)
 CREATE UNIQUE INDEX job_one_pending ON job (kind, memory_id) WHERE status = 'pending';
+-- One pending extraction per session; a session's id is unique per workspace only. (V013)
+CREATE UNIQUE INDEX job_one_pending_session ON job (kind, workspace_id, session_id)
+  WHERE status = 'pending' AND session_id IS NOT NULL;
 -- The purge of done jobs and `job list --failed`. (V006)
 CREATE INDEX job_finished ON job (status, finished_at) WHERE status IN ('done', 'failed');
 
@@ -299,7 +305,8 @@ CREATE INDEX idempotency_key_created ON idempotency_key (created_at);
 
 -- agent_session: a coding agent's session in one workspace; the client chooses its id (Neuroloom's plugin:
 -- sess-<epoch>-<hex>). implicit: made by an observation that came before its start; a later start fills it
--- in. (V011)
+-- in. (V011) extracted_observations: how many of its observations the last extraction saw (the rest wait:
+-- the insight's pending_observations). (V013)
 CREATE TABLE agent_session (
   workspace_id        text        NOT NULL REFERENCES workspace (workspace_id) ON DELETE CASCADE,
   session_id          text        NOT NULL,
@@ -312,11 +319,16 @@ CREATE TABLE agent_session (
   ended_at            timestamptz,
   observation_count   integer     NOT NULL DEFAULT 0,
   last_observation_at timestamptz,
+  extracted_observations integer NOT NULL DEFAULT 0,   -- V013
+  extracted_at        timestamptz,                     -- V013
   PRIMARY KEY (workspace_id, session_id)
 );
 
 -- GET /sessions/: newest first. (V011)
 CREATE INDEX agent_session_recent ON agent_session (workspace_id, started_at DESC, session_id);
+-- The workers' look for idle sessions with observations not extracted yet. (V013)
+CREATE INDEX agent_session_unextracted ON agent_session (last_observation_at)
+  WHERE observation_count > extracted_observations;
 
 
 -- observation: one raw event of a session as the client sent it; content is the whole hook payload, cut at a
@@ -338,6 +350,22 @@ CREATE TABLE observation (
 
 -- A session's observations in the order they happened. (V011)
 CREATE INDEX observation_session ON observation (workspace_id, session_id, observed_at);
+
+
+-- extracted_memory: what extraction made of a session, by a key stable across its runs ('session',
+-- 'exchange:3', 'incident:<command>'): the memory it wrote, or the older memory it strengthened instead of
+-- adding a near-duplicate; content_hash says whether a later run changes it. (V013)
+CREATE TABLE extracted_memory (
+  workspace_id   text        NOT NULL,
+  session_id     text        NOT NULL,
+  extraction_key text        NOT NULL,
+  memory_id      text        NOT NULL,
+  content_hash   text        NOT NULL,
+  strengthened   boolean     NOT NULL DEFAULT false,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (workspace_id, session_id, extraction_key),
+  FOREIGN KEY (workspace_id, session_id) REFERENCES agent_session (workspace_id, session_id) ON DELETE CASCADE
+);
 
 
 -- code_symbol: the code symbols a client's parser sent (POST /code-graph/sync), per workspace and file; a file

@@ -87,8 +87,8 @@ public final class ApiVerticle extends VerticleBase {
     ApiRouter router = new ApiRouter(vertx, keys, new ApiRouter.Handlers(
         new MemoryHandler(pool, memories, config.similarityThreshold()), new SearchHandler(search),
         new GraphHandler(graph), new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)),
-        new SdlcHandler(config.sdlcVersion()), new SessionHandler(new SessionRepository(pool)),
-        new ObservationHandler(pool), new CodeGraphHandler(pool)), mcp, health, metrics);
+        new SdlcHandler(config.sdlcVersion()), new SessionHandler(new SessionRepository(pool), vertx.eventBus()),
+        new ObservationHandler(pool, vertx.eventBus()), new CodeGraphHandler(pool)), mcp, health, metrics);
     return router.build()
         // gzip for clients that accept it, used by the web UI's files only (ApiRouter marks the rest identity)
         // headers up to 32 KiB and a request line up to 16 KiB reach the API (Netty's defaults, 8 KiB and 4 KiB,

@@ -83,7 +83,7 @@ class ReadEndpointsApiTest {
     assertEquals(0, ws.getJsonObject("jobs").getInteger("open"));
     assertEquals(0, ws.getJsonObject("jobs").getInteger("failed"));
     JsonObject byKind = ws.getJsonObject("jobs").getJsonObject("by_kind");
-    assertEquals(List.of("embed", "discover_relationships"), List.copyOf(byKind.fieldNames()));
+    assertEquals(List.of("embed", "discover_relationships", "extract_session"), List.copyOf(byKind.fieldNames()));
     JsonObject idle = new JsonObject().put("pending", 0).put("running", 0).put("failed", 0);
     assertEquals(idle, byKind.getJsonObject("embed"));
     assertEquals(idle, byKind.getJsonObject("discover_relationships"));

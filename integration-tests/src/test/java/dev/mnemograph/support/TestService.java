@@ -38,6 +38,8 @@ public final class TestService {
           .put(AppConfig.DATA_DIR, dataDir.toString())
           .put(AppConfig.DATABASE_URL, System.getenv().getOrDefault(DATABASE_URL_ENV, ""))
           .put(AppConfig.JOB_POLL_INTERVAL_MS, 250)
+          // sessions never ended are extracted after this (ExtractionApiTest)
+          .put(AppConfig.EXTRACTION_IDLE_SECONDS, 3)
           // short leases and retries, so that tests of dead workers and failing jobs finish in seconds
           .put(AppConfig.JOB_LEASE_MS, 2_000)
           .put(AppConfig.JOB_MAX_ATTEMPTS, 3)

@@ -20,6 +20,11 @@ public final class Addresses {
   private Addresses() {
   }
 
+  /** Tells the workers that a session's extraction was queued: a hint, like {@link #jobsReady}. */
+  public static void extractionReady(EventBus bus, String sessionId) {
+    bus.publish(JOBS_READY, new JsonObject().put("session_id", sessionId));
+  }
+
   /** Tells the workers that jobs for this memory were committed: a hint, the jobs themselves are in PostgreSQL. */
   public static void jobsReady(EventBus bus, String memoryId) {
     bus.publish(JOBS_READY, new JsonObject().put("memory_id", memoryId));

@@ -32,13 +32,13 @@ public final class JobCommand {
     @Override
     public Integer call() {
       List<JobInfo> jobs = AdminDatabase.jobs(queue -> queue.list(failed, workspace, limit).await());
-      System.out.printf("%-8s %-17s %-22s %-20s %-8s %-8s %-11s %-24s %s%n", "ID", "WORKSPACE", "KIND", "MEMORY",
+      System.out.printf("%-8s %-17s %-22s %-20s %-8s %-8s %-11s %-24s %s%n", "ID", "WORKSPACE", "KIND", "SUBJECT",
           "STATUS", "ATTEMPTS", "INTERRUPTED", "CREATED", "LAST ERROR");
       for (JobInfo j : jobs) {
         String error = j.lastError() == null ? "" : j.lastError().length() <= ERROR_CHARS ? j.lastError()
             : j.lastError().substring(0, ERROR_CHARS) + "…";
         System.out.printf("%-8d %-17s %-22s %-20s %-8s %-8d %-11d %-24s %s%n", j.jobId(), j.workspaceId(), j.kind(),
-            j.memoryId(), j.status(), j.attempts(), j.interruptions(), Timestamps.format(j.createdAt()), error);
+            j.subject(), j.status(), j.attempts(), j.interruptions(), Timestamps.format(j.createdAt()), error);
       }
       if (jobs.size() == limit) {
         System.out.printf("(the first %d; --limit shows more)%n", limit);

@@ -56,7 +56,8 @@ public record AppConfig(
     Duration keyCacheTtl,
     int rateLimitPerSecond,
     int rateLimitBurst,
-    String sdlcVersion) {
+    String sdlcVersion,
+    Duration extractionIdleTime) {
 
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
@@ -95,6 +96,7 @@ public record AppConfig(
   public static final String RATE_LIMIT_PER_SECOND = "auth.rate-limit-per-second";
   public static final String RATE_LIMIT_BURST = "auth.rate-limit-burst";
   public static final String SDLC_VERSION = "sdlc.version";
+  public static final String EXTRACTION_IDLE_SECONDS = "extraction.idle-seconds";
 
   static final String CONFIG_FILE_ENV = "MNEMOGRAPH_CONFIG";
   static final String DEFAULT_CONFIG_FILE = "mnemograph.json";
@@ -152,7 +154,10 @@ public record AppConfig(
       .put(RATE_LIMIT_BURST, 2_000)
       // what GET /sdlc/cc-sdlc-version answers: Neuroloom's SDLC plugin compares it with the version a workspace
       // was seeded with (the companion plugin's release, 0.1.0, unless an operator serves another)
-      .put(SDLC_VERSION, "0.1.0");
+      .put(SDLC_VERSION, "0.1.0")
+      // a session that is never ended (Neuroloom's plugin ends one only when the next starts) is extracted once
+      // no observation has come for this long
+      .put(EXTRACTION_IDLE_SECONDS, 1_800);
 
   public AppConfig {
     requireRange(HTTP_PORT, httpPort, 0, 65_535);
@@ -196,6 +201,7 @@ public record AppConfig(
     if (sdlcVersion.isBlank() || sdlcVersion.length() > 100) {
       throw new IllegalArgumentException(SDLC_VERSION + " must be 1 to 100 characters, got '" + sdlcVersion + "'");
     }
+    requireRange(EXTRACTION_IDLE_SECONDS, (int) extractionIdleTime.toSeconds(), 1, 7 * 24 * 3_600);
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {
       throw new IllegalArgumentException(DATABASE_STATEMENT_TIMEOUT_MS + " must be positive");
     }
@@ -268,7 +274,8 @@ public record AppConfig(
         Duration.ofMillis(integer(c, KEY_CACHE_TTL_MS)),
         integer(c, RATE_LIMIT_PER_SECOND),
         integer(c, RATE_LIMIT_BURST),
-        string(c, SDLC_VERSION).trim());
+        string(c, SDLC_VERSION).trim(),
+        Duration.ofSeconds(integer(c, EXTRACTION_IDLE_SECONDS)));
   }
 
   static String envName(String key) {

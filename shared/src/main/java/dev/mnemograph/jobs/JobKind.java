@@ -1,9 +1,14 @@
 package dev.mnemograph.jobs;
 
-/** What a job does. A memory's text change causes EMBED, which on success causes DISCOVER_RELATIONSHIPS. */
+/**
+ * What a job does. A memory's text change causes EMBED, which on success causes DISCOVER_RELATIONSHIPS; a
+ * session's end (or its idle time) causes EXTRACT_SESSION, whose memories go straight to discovery.
+ */
 public enum JobKind {
   EMBED("embed"),
-  DISCOVER_RELATIONSHIPS("discover_relationships");
+  DISCOVER_RELATIONSHIPS("discover_relationships"),
+  /** Names a session, not a memory. */
+  EXTRACT_SESSION("extract_session");
 
   private final String dbName;
 

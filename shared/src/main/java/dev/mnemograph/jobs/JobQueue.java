@@ -23,6 +23,17 @@ public final class JobQueue {
       INSERT INTO job (workspace_id, kind, memory_id) VALUES ($1, $2, $3)
       ON CONFLICT (kind, memory_id) WHERE status = 'pending' DO NOTHING""";
 
+  /**
+   * The extraction of those of the sessions that are ended and have observations not extracted yet; one pending
+   * per session, so that an end and the observations that follow it coalesce.
+   */
+  private static final String ENQUEUE_EXTRACTION = """
+      INSERT INTO job (workspace_id, kind, session_id)
+      SELECT workspace_id, 'extract_session', session_id FROM agent_session
+      WHERE workspace_id = $1 AND session_id = ANY($2) AND ended_at IS NOT NULL
+        AND observation_count > extracted_observations
+      ON CONFLICT (kind, workspace_id, session_id) WHERE status = 'pending' AND session_id IS NOT NULL DO NOTHING""";
+
   /** The data-modifying CTE of {@link #enqueueFrom}. */
   private static final String ENQUEUE_FROM = """
       INSERT INTO job (workspace_id, kind, memory_id) SELECT workspace_id, '%s', memory_id FROM %s
@@ -57,9 +68,12 @@ public final class JobQueue {
       UPDATE job SET status = 'done', finished_at = now(), locked_by = NULL, lease_until = NULL, last_error = NULL
       WHERE locked_by = $1 AND job_id = ANY($2)""";
 
-  /** Whether a pending job of the same kind and memory covers the job {@code alias} names. */
+  /** Whether a pending job of the same kind and subject (memory or session) covers the job {@code alias} names. */
   private static String superseded(String alias) {
-    return "EXISTS (SELECT 1 FROM job p WHERE p.kind = %1$s.kind AND p.memory_id = %1$s.memory_id AND p.status = 'pending')"
+    return """
+        EXISTS (SELECT 1 FROM job p WHERE p.kind = %1$s.kind AND p.status = 'pending'
+                AND (p.memory_id = %1$s.memory_id
+                     OR (p.workspace_id = %1$s.workspace_id AND p.session_id = %1$s.session_id)))"""
         .formatted(alias);
   }
 
@@ -103,8 +117,8 @@ public final class JobQueue {
       "DELETE FROM job WHERE status = 'done' AND finished_at < now() - make_interval(secs => $1)";
 
   private static final String LIST = """
-      SELECT j.job_id, j.workspace_id, w.name, j.kind, j.memory_id, j.status, j.attempts, j.interruptions,
-             j.created_at, j.finished_at, j.last_error
+      SELECT j.job_id, j.workspace_id, w.name, j.kind, coalesce(j.memory_id, 'session ' || j.session_id) AS subject,
+             j.status, j.attempts, j.interruptions, j.created_at, j.finished_at, j.last_error
       FROM job j JOIN workspace w USING (workspace_id)
       WHERE (CASE WHEN $1 THEN j.status = 'failed' ELSE j.status IN ('pending', 'running', 'failed') END)
         AND ($2::text IS NULL OR j.workspace_id = $2 OR w.name = $2)
@@ -118,7 +132,8 @@ public final class JobQueue {
   private static final String RETRY = """
       WITH chosen AS (
         SELECT f.job_id,
-               row_number() OVER (PARTITION BY f.kind, f.memory_id ORDER BY f.job_id DESC) = 1
+               row_number() OVER (PARTITION BY f.kind, f.workspace_id, f.memory_id, f.session_id
+                                  ORDER BY f.job_id DESC) = 1
                  AND NOT %s AS runs
         FROM job f WHERE f.status = 'failed' AND ($1::bigint IS NULL OR f.job_id = $1))
       UPDATE job SET status = CASE WHEN c.runs THEN 'pending' ELSE 'done' END,
@@ -138,6 +153,19 @@ public final class JobQueue {
   /** Records a job on the given client: pass the write's transaction so that both commit or neither. */
   public static Future<Void> enqueue(SqlClient client, String workspaceId, JobKind kind, String memoryId) {
     return client.preparedQuery(ENQUEUE).execute(Tuple.of(workspaceId, kind.dbName(), memoryId)).mapEmpty();
+  }
+
+  /**
+   * Queues the extraction of those of the sessions that are ended and have observations not extracted yet, on
+   * the given client (the transaction of the write that causes it); answers how many were queued. A session
+   * that is never ended is queued by the workers once it has been idle ({@code extraction.idle-seconds}).
+   */
+  public static Future<Integer> enqueueExtraction(SqlClient client, String workspaceId, List<String> sessionIds) {
+    if (sessionIds.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return client.preparedQuery(ENQUEUE_EXTRACTION)
+        .execute(Tuple.of(workspaceId).addArrayOfString(sessionIds.toArray(String[]::new))).map(r -> r.rowCount());
   }
 
   /**

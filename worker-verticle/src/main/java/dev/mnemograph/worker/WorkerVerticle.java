@@ -13,6 +13,7 @@ import dev.mnemograph.vector.VectorSearch;
 import dev.mnemograph.worker.embedding.Embedder;
 import dev.mnemograph.worker.embedding.EmbeddingModelChoice;
 import dev.mnemograph.worker.embedding.QueryEmbedder;
+import dev.mnemograph.worker.extraction.ExtractSessionJobHandler;
 import dev.mnemograph.worker.graph.GraphAnalysisWorker;
 import dev.mnemograph.worker.graph.GraphStore;
 import dev.mnemograph.worker.housekeeping.Housekeeping;
@@ -36,8 +37,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Background work: embeddings and relationship discovery, claimed from the job table, and the graph
- * analysis (PageRank, communities, learned importance) of workspaces whose graph changed. The verticle only
+ * Background work: embeddings, relationship discovery and session extraction, claimed from the job table, and
+ * the graph analysis (PageRank, communities, learned importance) of workspaces whose graph changed. The verticle only
  * composes: it loads the model, builds the parts and starts them, and stops them in order.
  *
  * <p>Threading: the verticle, its {@link JobWorker}, its {@link GraphAnalysisWorker}'s scheduling and its
@@ -110,11 +111,23 @@ public final class WorkerVerticle extends VerticleBase {
   private Future<Void> startJobs(EmbeddingRepository embeddings) {
     VectorSearch vectors = new VectorSearch(config.exactScanMaxRows());
     queue = new JobQueue(pool, config.jobs());
+    ExtractSessionJobHandler extraction = new ExtractSessionJobHandler(pool, embedder, embeddingPool, workerMetrics);
     worker = new JobWorker(queue, workerId(), List.of(
         new EmbedJobHandler(pool, embeddings, embedder, embeddingPool, config.embeddingBatchSize(), workerMetrics),
         new DiscoverRelationshipsJobHandler(pool, new RelationshipRepository(), vectors,
-            DiscoverRelationshipsJobHandler.Settings.from(config), workerMetrics)));
+            DiscoverRelationshipsJobHandler.Settings.from(config), workerMetrics),
+        extraction));
     vertx.setPeriodic(1, config.jobPollInterval().toMillis(), id -> worker.wake());
+    // sessions never ended: looked for at half the idle time, at least every minute
+    long idleCheck = Math.max(1_000, Math.min(60_000, config.extractionIdleTime().toMillis() / 2));
+    vertx.setPeriodic(idleCheck, idleCheck, id -> extraction.queueIdleSessions(config.extractionIdleTime())
+        .onSuccess(queued -> {
+          if (queued > 0) {
+            LOG.info("Queued the extraction of {} idle session(s)", queued);
+            worker.wake();
+          }
+        })
+        .onFailure(e -> LOG.warn("Looking for idle sessions failed: {}", e.toString())));
     housekeeping = new Housekeeping(vertx, pool, queue, worker.workerId(), config.jobRetention(), workerMetrics);
     housekeeping.start();
     return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_READY, msg -> worker.wake()).completion();

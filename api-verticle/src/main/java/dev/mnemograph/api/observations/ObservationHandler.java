@@ -1,6 +1,8 @@
 package dev.mnemograph.api.observations;
 
 import dev.mnemograph.api.auth.TokenAuth;
+import dev.mnemograph.bus.Addresses;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -15,19 +17,27 @@ import static dev.mnemograph.api.openapi.Requests.respond;
  */
 public final class ObservationHandler {
   private final ObservationRepository observations;
+  private final EventBus bus;
 
-  public ObservationHandler(Pool pool) {
+  /** @param bus where the workers hear that an ended session's extraction was queued again */
+  public ObservationHandler(Pool pool, EventBus bus) {
     this.observations = new ObservationRepository(pool);
+    this.bus = bus;
   }
 
   public void batch(RoutingContext rc) {
     JsonArray items = body(rc).getJsonArray("observations");
     ObservationBatch batch = ObservationBatch.check(items);
-    respond(rc, 200, observations.store(TokenAuth.workspaceId(rc), batch.valid()).map(stored -> new JsonObject()
-        .put("received", items.size())
-        .put("stored", stored)
-        .put("duplicates", batch.valid().size() - stored + batch.duplicatesInBatch())
-        .put("truncated", batch.truncated())
-        .put("rejected", new JsonArray(batch.rejected()))));
+    respond(rc, 200, observations.store(TokenAuth.workspaceId(rc), batch.valid()).map(stored -> {
+      if (stored.extractionsQueued() > 0) {
+        Addresses.extractionReady(bus, batch.valid().get(0).sessionId());
+      }
+      return new JsonObject()
+          .put("received", items.size())
+          .put("stored", stored.observations())
+          .put("duplicates", batch.valid().size() - stored.observations() + batch.duplicatesInBatch())
+          .put("truncated", batch.truncated())
+          .put("rejected", new JsonArray(batch.rejected()));
+    }));
   }
 }

@@ -3,6 +3,7 @@ package dev.mnemograph.api.observations;
 import dev.mnemograph.api.sessions.SessionRepository;
 import dev.mnemograph.db.Chunks;
 import dev.mnemograph.db.Transactions;
+import dev.mnemograph.jobs.JobQueue;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -44,10 +45,13 @@ final class ObservationRepository {
     this.pool = pool;
   }
 
-  /** Stores the observations; answers how many were new to the workspace. */
-  Future<Integer> store(String workspaceId, List<NewObservation> observations) {
+  /**
+   * Stores the observations; answers how many were new to the workspace and how many of their sessions, ended
+   * already, had their extraction queued again (observations that arrive after the end are extracted too).
+   */
+  Future<Stored> store(String workspaceId, List<NewObservation> observations) {
     if (observations.isEmpty()) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture(new Stored(0, 0));
     }
     List<String> sessions = observations.stream().map(NewObservation::sessionId).distinct().toList();
     return Transactions.run(pool, conn -> SessionRepository.ensure(conn, workspaceId, sessions)
@@ -63,6 +67,11 @@ final class ObservationRepository {
                   .addArrayOfString(chunk.stream().map(NewObservation::agentId).toArray(String[]::new))
                   .addArrayOfString(chunk.stream().map(NewObservation::agentType).toArray(String[]::new)))
               .map(rows -> rows.iterator().next().getInteger(0));
-        })));
+        }))
+        .compose(stored -> JobQueue.enqueueExtraction(conn, workspaceId, sessions).map(q -> new Stored(stored, q))));
+  }
+
+  /** @param observations new to the workspace; @param extractionsQueued sessions whose extraction was queued */
+  record Stored(int observations, int extractionsQueued) {
   }
 }

@@ -1,6 +1,8 @@
 package dev.mnemograph.api.sessions;
 
 import dev.mnemograph.api.auth.TokenAuth;
+import dev.mnemograph.bus.Addresses;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
@@ -14,14 +16,20 @@ import static dev.mnemograph.api.openapi.Requests.pathParameter;
 import static dev.mnemograph.api.openapi.Requests.query;
 import static dev.mnemograph.api.openapi.Requests.respond;
 
-/** The session operations: POST /sessions/start, GET /sessions/, GET /sessions/{id}, POST /sessions/{id}/end. */
+/**
+ * The session operations: POST /sessions/start, GET /sessions/, GET /sessions/{id}, POST /sessions/{id}/end (which
+ * queues the extraction of the session's observations into memories).
+ */
 public final class SessionHandler {
   static final int DEFAULT_LIMIT = 20;
 
   private final SessionRepository sessions;
+  private final EventBus bus;
 
-  public SessionHandler(SessionRepository sessions) {
+  /** @param bus where the workers hear that a session's extraction was queued */
+  public SessionHandler(SessionRepository sessions, EventBus bus) {
     this.sessions = sessions;
+    this.bus = bus;
   }
 
   public void start(RoutingContext rc) {
@@ -43,6 +51,8 @@ public final class SessionHandler {
   }
 
   public void end(RoutingContext rc) {
-    respond(rc, 200, sessions.end(TokenAuth.workspaceId(rc), pathParameter(rc, "session_id")).map(Session::toJson));
+    String sessionId = pathParameter(rc, "session_id");
+    respond(rc, 200, sessions.end(TokenAuth.workspaceId(rc), sessionId, () -> Addresses.extractionReady(bus, sessionId))
+        .map(Session::toJson));
   }
 }

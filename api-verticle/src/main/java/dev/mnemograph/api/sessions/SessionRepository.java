@@ -1,7 +1,9 @@
 package dev.mnemograph.api.sessions;
 
+import dev.mnemograph.db.Transactions;
 import dev.mnemograph.error.ConflictException;
 import dev.mnemograph.error.NotFoundException;
+import dev.mnemograph.jobs.JobQueue;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.RowSet;
@@ -84,9 +86,24 @@ public final class SessionRepository {
     });
   }
 
-  public Future<Session> end(String workspaceId, String sessionId) {
-    return pool.preparedQuery(END).mapping(Session::of).execute(Tuple.of(workspaceId, sessionId))
-        .compose(rows -> one(rows, sessionId));
+  /**
+   * Ends the session and queues the extraction of its observations (if it has any not extracted yet), in one
+   * transaction; {@code onQueued} is told after the commit, when a job was queued.
+   */
+  public Future<Session> end(String workspaceId, String sessionId, Runnable onQueued) {
+    int[] queued = {0};
+    return Transactions.run(pool, conn -> conn.preparedQuery(END).mapping(Session::of)
+            .execute(Tuple.of(workspaceId, sessionId))
+            .compose(rows -> one(rows, sessionId))
+            .compose(session -> JobQueue.enqueueExtraction(conn, workspaceId, List.of(sessionId)).map(n -> {
+              queued[0] = n;
+              return session;
+            })))
+        .onSuccess(s -> {
+          if (queued[0] > 0) {
+            onQueued.run();
+          }
+        });
   }
 
   /** Makes the sessions these observations name that do not exist yet, in the caller's transaction. */

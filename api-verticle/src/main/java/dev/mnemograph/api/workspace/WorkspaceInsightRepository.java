@@ -25,7 +25,9 @@ public final class WorkspaceInsightRepository {
           AS relationship_counts,
         (SELECT max(finished_at) FROM job
          WHERE workspace_id = $1 AND kind = 'discover_relationships' AND status = 'done') AS last_discovery_run_at,
-        (SELECT max(created_at) FROM memory WHERE workspace_id = $1) AS last_memory_added_at""";
+        (SELECT max(created_at) FROM memory WHERE workspace_id = $1) AS last_memory_added_at,
+        (SELECT coalesce(sum(observation_count - extracted_observations), 0)::int FROM agent_session
+         WHERE workspace_id = $1) AS pending_observations""";
 
   private final Pool pool;
 
@@ -59,7 +61,8 @@ public final class WorkspaceInsightRepository {
           .put("total_relationships", relationships)
           .put("relationship_counts", relationshipCounts)
           .put("last_discovery_run_at", Timestamps.format(r.getOffsetDateTime("last_discovery_run_at")))
-          .put("last_memory_added_at", Timestamps.format(r.getOffsetDateTime("last_memory_added_at")));
+          .put("last_memory_added_at", Timestamps.format(r.getOffsetDateTime("last_memory_added_at")))
+          .put("pending_observations", r.getInteger("pending_observations"));
     });
   }
 }

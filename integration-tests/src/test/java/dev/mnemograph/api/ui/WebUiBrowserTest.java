@@ -120,7 +120,7 @@ class WebUiBrowserTest {
     assertTrue(seen.getJsonObject("explore").getInteger("drawnNodes") >= 1, all);
     // the workspace
     assertEquals(memories, seen.getJsonObject("workspace").getLong("memories"), all);
-    assertEquals(List.of("embed", "discover_relationships"), seen.getJsonObject("workspace").getJsonArray("queueKinds").getList());
+    assertEquals(List.of("embed", "discover_relationships", "extract_session"), seen.getJsonObject("workspace").getJsonArray("queueKinds").getList());
     // signing out forgets the key
     JsonObject out = seen.getJsonObject("signedOut");
     assertTrue(out.getBoolean("formShown") && !out.getBoolean("keyKept") && out.getBoolean("viewEmpty"), all);

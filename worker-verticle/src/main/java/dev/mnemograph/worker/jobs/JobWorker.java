@@ -131,10 +131,10 @@ public final class JobWorker {
         .recover(e -> queue.fail(job, workerId, describe(e)).map(status -> {
           if ("failed".equals(status)) {
             LOG.error("Job {} ({} of {}) failed on attempt {} and is parked: {}", job.jobId(), job.kind(),
-                job.memoryId(), job.attempts() + 1, describe(e));
+                job.subject(), job.attempts() + 1, describe(e));
           } else {
             LOG.warn("Job {} ({} of {}) failed on attempt {}, will retry: {}", job.jobId(), job.kind(),
-                job.memoryId(), job.attempts() + 1, describe(e));
+                job.subject(), job.attempts() + 1, describe(e));
           }
           return null;
         }))

@@ -1,5 +1,6 @@
 package dev.mnemograph.worker.metrics;
 
+import dev.mnemograph.jobs.JobKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,9 +12,11 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The workers' own meters (README, "Metrics"): embeddings made, the pipeline's latency from a memory's
@@ -33,9 +36,10 @@ public final class WorkerMetrics {
              count(j.job_id) FILTER (WHERE j.status = 'running') AS running,
              count(j.job_id) FILTER (WHERE j.status = 'failed') AS failed,
              coalesce(extract(epoch FROM now() - min(j.created_at) FILTER (WHERE j.status IN ('pending', 'running'))), 0)::float8
-      FROM (VALUES ('embed'), ('discover_relationships')) AS k(kind)
+      FROM unnest(ARRAY[%s]) AS k(kind)
       LEFT JOIN job j ON j.kind = k.kind
-      GROUP BY k.kind""";
+      GROUP BY k.kind""".formatted(Arrays.stream(JobKind.values()).map(k -> "'" + k.dbName() + "'")
+      .collect(Collectors.joining(", ")));
 
   private static final String WORKSPACE_SIZES = """
       WITH sizes AS (
@@ -51,6 +55,8 @@ public final class WorkerMetrics {
   private final Timer embeddingBatch;
   private final Timer toEmbedded;
   private final Timer toLinked;
+  private final Counter extractedMemories;
+  private final Timer extraction;
   private final Map<String, double[]> queue = new ConcurrentHashMap<>();
   private final MultiGauge workspaceMemories;
   private final MultiGauge workspaceRelationships;
@@ -64,7 +70,11 @@ public final class WorkerMetrics {
         .description("from a memory's store or edit to its embedding stored").register(registry);
     toLinked = Timer.builder("mnemograph.pipeline").tag("stage", "linked")
         .description("from a memory's store or edit to its relationships discovered").register(registry);
-    for (String kind : List.of("embed", "discover_relationships")) {
+    extractedMemories = Counter.builder("mnemograph.extraction.memories")
+        .description("memories written (inserted or rewritten) by session extraction").register(registry);
+    extraction = Timer.builder("mnemograph.extraction.run").description("one session's extraction")
+        .register(registry);
+    for (String kind : Arrays.stream(JobKind.values()).map(JobKind::dbName).toList()) {
       queue.put(kind, new double[4]);
       String[] status = {"pending", "running", "failed"};
       for (int i = 0; i < status.length; i++) {
@@ -83,6 +93,11 @@ public final class WorkerMetrics {
     embeddings.increment(count);
     embeddingBatch.record(batch);
     sinceWrite.forEach(toEmbedded::record);
+  }
+
+  public void extracted(int memoriesWritten, Duration took) {
+    extractedMemories.increment(memoriesWritten);
+    extraction.record(took);
   }
 
   public void linked(List<Duration> sinceWrite) {
