@@ -61,7 +61,7 @@ class ContractTest {
     ApiRouter router = new ApiRouter(vertx, keys, new ApiRouter.Handlers(
         new MemoryHandler(pool, memories, 0.75), new SearchHandler(search), new GraphHandler(graph),
         new WorkspaceHandler(workspaces, new WorkspaceInsightRepository(pool)), new SdlcHandler("0.1.0"),
-        new SessionHandler(new SessionRepository(pool)), new ObservationHandler(pool),
+        new SessionHandler(new SessionRepository(pool), vertx.eventBus()), new ObservationHandler(pool, vertx.eventBus()),
         new CodeGraphHandler(pool)),
         new McpEndpoint(keys, new MemoryTools(memories, search, graph, 0.75), 1024),
         new Health(pool, "api"), new Metrics());

@@ -22,10 +22,12 @@ import java.util.Map;
 
 /**
  * Extracts a session's memories ({@link SessionExtractor}) and writes what changed since the last run, in one
- * transaction with the job's completion: a new memory is inserted with its embed job, or, when it repeats an
- * existing memory of its type (cosine similarity at least {@link #REPEATS}), that memory is strengthened
- * instead; a memory of an earlier run whose text changed is rewritten; an unchanged one is left alone. The
- * session's {@code extracted_observations} then says how many of its observations this run saw.
+ * transaction with the job's completion: a new memory is inserted with its embedding (made here for the
+ * near-duplicate check, and so stored at once: searchable by meaning at the commit, no embed job) and its
+ * relationship discovery, or, when it repeats an existing memory of its type (cosine similarity at least
+ * {@link #REPEATS}), that memory is strengthened instead; a memory of an earlier run whose text changed is
+ * rewritten; an unchanged one is left alone. The session's {@code extracted_observations} then says how many of
+ * its observations this run saw.
  */
 public final class ExtractSessionJobHandler implements JobHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ExtractSessionJobHandler.class);
@@ -88,13 +90,12 @@ public final class ExtractSessionJobHandler implements JobHandler {
             List<ExtractedMemory> changed = all.stream()
                 .filter(m -> earlier.get(m.key()) == null || !earlier.get(m.key()).contentHash().equals(m.contentHash()))
                 .toList();
-            List<ExtractedMemory> fresh = changed.stream().filter(m -> !earlier.containsKey(m.key())).toList();
-            List<String> texts = fresh.stream()
+            List<String> texts = changed.stream()
                 .map(m -> EmbeddingText.of(m.title(), m.narrative(), List.of(), m.tags())).toList();
             Future<List<String>> vectors = texts.isEmpty() ? Future.succeededFuture(List.of())
                 : embeddingPool.executeBlocking(() -> embedder.embedAll(texts), false);
             return vectors.compose(v -> Transactions.run(pool, conn -> WorkspaceLock.forLinking(conn, ws)
-                .compose(x -> write(conn, ws, sessionId, changed, fresh, v, earlier))
+                .compose(x -> write(conn, ws, sessionId, changed, v, earlier))
                 .compose(written -> ExtractionRepository.markExtracted(conn, ws, sessionId, session.observationCount())
                     .compose(x -> JobQueue.complete(conn, jobs, workerId))
                     .map(written))))
@@ -110,25 +111,26 @@ public final class ExtractSessionJobHandler implements JobHandler {
   }
 
   /** Writes the changed memories in order; answers how many were inserted or rewritten. */
-  private static Future<Integer> write(SqlConnection conn, String ws, String sessionId, List<ExtractedMemory> changed,
-                                       List<ExtractedMemory> fresh, List<String> vectors,
-                                       Map<String, ExtractionRepository.Earlier> earlier) {
+  private Future<Integer> write(SqlConnection conn, String ws, String sessionId, List<ExtractedMemory> changed,
+                                List<String> vectors, Map<String, ExtractionRepository.Earlier> earlier) {
+    String model = embedder.modelName();
     Future<Integer> done = Future.succeededFuture(0);
-    for (ExtractedMemory m : changed) {
-      int freshIndex = fresh.indexOf(m);
+    for (int i = 0; i < changed.size(); i++) {
+      ExtractedMemory m = changed.get(i);
+      String vector = vectors.get(i);
       done = done.compose(n -> {
         ExtractionRepository.Earlier before = earlier.get(m.key());
         if (before != null) {
-          return ExtractionRepository.update(conn, ws, sessionId, before.memoryId(), m)
+          return ExtractionRepository.update(conn, ws, sessionId, before.memoryId(), m, vector, model)
               .compose(rewrote -> ExtractionRepository.record(conn, ws, sessionId, m, before.memoryId(), !rewrote)
                   .map(n + (rewrote ? 1 : 0)));
         }
-        return ExtractionRepository.mostSimilar(conn, ws, m.memoryType(), vectors.get(freshIndex), sessionId)
+        return ExtractionRepository.mostSimilar(conn, ws, m.memoryType(), vector, sessionId)
             .compose(similar -> similar != null && similar.similarity() >= REPEATS
                 ? ExtractionRepository.strengthen(conn, ws, similar.memoryId())
                     .compose(x -> ExtractionRepository.record(conn, ws, sessionId, m, similar.memoryId(), true))
                     .map(n)
-                : ExtractionRepository.insert(conn, ws, sessionId, m)
+                : ExtractionRepository.insert(conn, ws, sessionId, m, vector, model)
                     .compose(id -> ExtractionRepository.record(conn, ws, sessionId, m, id, false))
                     .map(n + 1));
       });

@@ -45,24 +45,35 @@ final class ExtractionRepository {
       ORDER BY e.embedding <=> $3::vector
       LIMIT 1""";
 
+  /**
+   * The memory, its embedding (made by the extraction, which had it for the near-duplicate check: no embed job)
+   * and its relationship discovery, in one statement.
+   */
   private static final String INSERT = """
       WITH m AS (
         INSERT INTO memory (memory_id, workspace_id, title, narrative, memory_type, tags, source_files,
                             importance_score, base_importance, confidence_score, source_session_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 0.5, $9)
         RETURNING workspace_id, memory_id),
+      e AS (
+        INSERT INTO memory_embedding (workspace_id, memory_id, embedding, model)
+        SELECT workspace_id, memory_id, $10::vector, $11 FROM m),
       j AS (%s)
-      SELECT memory_id FROM m""".formatted(JobQueue.enqueueFrom("m", JobKind.EMBED));
+      SELECT memory_id FROM m""".formatted(JobQueue.enqueueFrom("m", JobKind.DISCOVER_RELATIONSHIPS));
 
-  /** Only a memory of this session's: one a user moved elsewhere or deleted is left as it is. */
+  /** The same for a rewrite; only a memory of this session's: one a user moved elsewhere is left as it is. */
   private static final String UPDATE = """
       WITH m AS (
         UPDATE memory SET title = $3, narrative = $4, memory_type = $5, tags = $6, source_files = $7,
                           updated_at = now()
         WHERE workspace_id = $1 AND memory_id = $2 AND source_session_id = $8
         RETURNING workspace_id, memory_id),
+      e AS (
+        INSERT INTO memory_embedding (workspace_id, memory_id, embedding, model)
+        SELECT workspace_id, memory_id, $9::vector, $10 FROM m
+        ON CONFLICT (workspace_id, memory_id) DO UPDATE SET embedding = EXCLUDED.embedding, model = EXCLUDED.model),
       j AS (%s)
-      SELECT memory_id FROM m""".formatted(JobQueue.enqueueFrom("m", JobKind.EMBED));
+      SELECT memory_id FROM m""".formatted(JobQueue.enqueueFrom("m", JobKind.DISCOVER_RELATIONSHIPS));
 
   /** What repeats an existing memory makes it a little more important and more certain, once per session. */
   private static final String STRENGTHEN = """
@@ -149,19 +160,21 @@ final class ExtractionRepository {
             : new Similar(rows.iterator().next().getString(0), rows.iterator().next().getDouble(1)));
   }
 
-  /** Inserts the memory with its embed job; answers its id. */
-  static Future<String> insert(SqlClient conn, String workspaceId, String sessionId, ExtractedMemory m) {
+  /** Inserts the memory with its embedding (pgvector text) and discovery job; answers its id. */
+  static Future<String> insert(SqlClient conn, String workspaceId, String sessionId, ExtractedMemory m,
+                               String vector, String model) {
     return conn.preparedQuery(INSERT).execute(Tuple.of(Ids.memoryId(), workspaceId, m.title(), m.narrative(),
             m.memoryType(), m.tags().toArray(String[]::new), m.sourceFiles().toArray(String[]::new), m.importance())
-            .addString(sessionId))
+            .addString(sessionId).addString(vector).addString(model))
         .map(rows -> rows.iterator().next().getString(0));
   }
 
-  /** Rewrites an earlier run's memory with its embed job; answers whether it was still there to rewrite. */
+  /** Rewrites an earlier run's memory, its embedding and discovery; answers whether it was still there. */
   static Future<Boolean> update(SqlClient conn, String workspaceId, String sessionId, String memoryId,
-                                ExtractedMemory m) {
+                                ExtractedMemory m, String vector, String model) {
     return conn.preparedQuery(UPDATE).execute(Tuple.of(workspaceId, memoryId, m.title(), m.narrative(),
-            m.memoryType(), m.tags().toArray(String[]::new), m.sourceFiles().toArray(String[]::new)).addString(sessionId))
+            m.memoryType(), m.tags().toArray(String[]::new), m.sourceFiles().toArray(String[]::new)).addString(sessionId)
+            .addString(vector).addString(model))
         .map(rows -> rows.size() > 0);
   }
 
