@@ -1,4 +1,4 @@
--- The schema as schema/migrations/V001..V013 leave it, one table at a time: its columns, constraints,
+-- The schema as schema/migrations/V001..V015 leave it, one table at a time: its columns, constraints,
 -- indexes, and the functions and triggers that belong to it.
 --
 -- This file is documentation. The service never runs it: a database gets its schema from the migrations
@@ -344,12 +344,15 @@ CREATE TABLE observation (
   agent_id       text,
   agent_type     text,
   received_at    timestamptz NOT NULL DEFAULT now(),
+  redacted       jsonb,         -- V015: secrets taken out of content, per kind ({"jwt": 1}); null when none
   PRIMARY KEY (workspace_id, observation_id),
   FOREIGN KEY (workspace_id, session_id) REFERENCES agent_session (workspace_id, session_id) ON DELETE CASCADE
 );
 
 -- A session's observations in the order they happened. (V011)
 CREATE INDEX observation_session ON observation (workspace_id, session_id, observed_at);
+-- The sums of what was redacted, per session and workspace. (V015)
+CREATE INDEX observation_redacted ON observation (workspace_id, session_id) WHERE redacted IS NOT NULL;
 
 
 -- extracted_memory: what extraction made of a session, by a key stable across its runs ('session',
@@ -381,4 +384,14 @@ CREATE TABLE code_symbol (
   line_end       integer,
   synced_at      timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (workspace_id, file_path, qualified_name)
+);
+
+
+-- secret_redaction: secrets taken out of the memories and documents a workspace's clients stored, per kind;
+-- counted, never kept (observations count theirs in observation.redacted). (V015)
+CREATE TABLE secret_redaction (
+  workspace_id text   NOT NULL REFERENCES workspace (workspace_id) ON DELETE CASCADE,
+  kind         text   NOT NULL,
+  redacted     bigint NOT NULL,
+  PRIMARY KEY (workspace_id, kind)
 );

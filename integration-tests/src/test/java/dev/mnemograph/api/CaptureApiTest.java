@@ -99,7 +99,7 @@ class CaptureApiTest {
     assertNotNull(ended.getString("ended_at"));
     assertEquals(3, flushed.getInteger("stored"));
     assertEquals(new JsonObject().put("received", 3).put("stored", 0).put("duplicates", 3).put("truncated", 0)
-        .put("rejected", new JsonArray()), replayed);
+        .put("redacted", new JsonObject()).put("rejected", new JsonArray()), replayed);
     JsonObject session = ok(200, api.get("/sessions/" + old));
     assertEquals(4, session.getInteger("observation_count"));
     assertEquals(ended.getString("ended_at"), session.getString("ended_at"));

@@ -19,6 +19,8 @@ import dev.mnemograph.memory.NewMemory;
 import dev.mnemograph.memory.Relationship;
 import dev.mnemograph.memory.RelationshipRepository;
 import dev.mnemograph.memory.WorkspaceLock;
+import dev.mnemograph.secrets.SecretRedactions;
+import dev.mnemograph.secrets.SecretRedactor;
 import dev.mnemograph.vector.Neighbour;
 import dev.mnemograph.vector.VectorSearch;
 import io.vertx.core.Future;
@@ -62,9 +64,18 @@ public final class MemoryService {
     return store(pool, workspaceId, m);
   }
 
-  /** {@link #store(String, NewMemory)} on a connection (in a transaction of the caller's). */
+  /**
+   * {@link #store(String, NewMemory)} on a connection (in a transaction of the caller's). Known secrets in the
+   * title and narrative are replaced by {@code [REDACTED:<kind>]} first, and counted.
+   */
   public Future<Memory> store(SqlClient client, String workspaceId, NewMemory m) {
-    return memories.insertQueuingEmbed(client, workspaceId, m)
+    SecretRedactor.Redacted title = SecretRedactor.redact(m.title());
+    SecretRedactor.Redacted narrative = SecretRedactor.redact(m.narrative());
+    NewMemory clean = new NewMemory(title.text(), narrative.text(), m.memoryType(), m.tags(), m.concepts(),
+        m.sourceFiles(), m.importanceScore(), m.confidenceScore());
+    return memories.insertQueuingEmbed(client, workspaceId, clean)
+        .compose(stored -> SecretRedactions.add(client, workspaceId, SecretRedactions.sum(title, narrative))
+            .map(stored))
         .onSuccess(stored -> wakeWorkersOnCommit(client, stored.memoryId()));
   }
 
@@ -96,9 +107,16 @@ public final class MemoryService {
 
   /**
    * A text change re-embeds (and so re-links) the memory; a change of source files alone only re-links it.
+   * Secrets in a new title or narrative are redacted as in {@link #store}.
    */
-  public Future<Memory> update(String workspaceId, String memoryId, MemoryChanges changes) {
+  public Future<Memory> update(String workspaceId, String memoryId, MemoryChanges asSent) {
+    SecretRedactor.Redacted title = SecretRedactor.redact(asSent.title());
+    SecretRedactor.Redacted narrative = SecretRedactor.redact(asSent.narrative());
+    MemoryChanges changes = new MemoryChanges(title.text(), narrative.text(), asSent.memoryType(), asSent.tags(),
+        asSent.concepts(), asSent.sourceFiles(), asSent.importanceScore(), asSent.confidenceScore());
     return Transactions.run(pool, conn -> memories.update(conn, workspaceId, memoryId, changes)
+        .compose(updated -> SecretRedactions.add(conn, workspaceId, SecretRedactions.sum(title, narrative))
+            .map(updated))
         .compose(updated -> {
           if (changes.changesEmbeddedText()) {
             return JobQueue.enqueue(conn, workspaceId, JobKind.EMBED, memoryId).map(updated);

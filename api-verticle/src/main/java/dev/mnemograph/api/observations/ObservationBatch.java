@@ -1,5 +1,6 @@
 package dev.mnemograph.api.observations;
 
+import dev.mnemograph.secrets.SecretRedactor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -8,13 +9,17 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A batch of observations checked item by item, as a client that replays its buffer needs: a bad item is
  * reported with why and the others are kept (a batch refused whole would be sent again, whole, for ever).
  * Contents past {@value #MAX_CONTENT} characters are cut with a marker that says how much was left out; NUL
- * characters, which PostgreSQL's text cannot hold, become U+FFFD.
+ * characters, which PostgreSQL's text cannot hold, become U+FFFD; known secrets become {@code [REDACTED:<kind>]}
+ * ({@link SecretRedactor}), counted per observation. A content is redacted a little past the cut, so that a
+ * secret across it is not kept in part.
  */
 record ObservationBatch(List<NewObservation> valid, List<JsonObject> rejected, int duplicatesInBatch,
                         int truncated) {
@@ -22,6 +27,8 @@ record ObservationBatch(List<NewObservation> valid, List<JsonObject> rejected, i
   static final int MAX_ID = 200;
   static final int MAX_CATEGORY = 100;
   static final int MAX_AGENT = 100;
+  /** How far past the cut a content is redacted: longer than any secret a rule finds whole. */
+  static final int REDACTION_MARGIN = 16_384;
 
   static ObservationBatch check(JsonArray items) {
     List<NewObservation> valid = new ArrayList<>(items.size());
@@ -37,19 +44,26 @@ record ObservationBatch(List<NewObservation> valid, List<JsonObject> rejected, i
           throw new IllegalArgumentException("an observation is a JSON object");
         }
         String id = id(o, "observation_id");
-        NewObservation checked = new NewObservation(id, id(o, "session_id"), time(o, "observed_at"),
-            text(o, "category", MAX_CATEGORY, true), content(o), text(o, "agent_id", MAX_AGENT, false),
-            text(o, "agent_type", MAX_AGENT, false));
+        String sessionId = id(o, "session_id");
+        OffsetDateTime observedAt = time(o, "observed_at");
+        String category = text(o, "category", MAX_CATEGORY, true);
+        String content = content(o);
+        String agentId = text(o, "agent_id", MAX_AGENT, false);
+        String agentType = text(o, "agent_type", MAX_AGENT, false);
         if (!seen.add(id)) {
           duplicates++;
           continue;
         }
-        if (checked.content().length() > MAX_CONTENT) {
+        int length = content.length();
+        SecretRedactor.Redacted redacted = SecretRedactor.redact(length > MAX_CONTENT + REDACTION_MARGIN
+            ? content.substring(0, MAX_CONTENT + REDACTION_MARGIN) : content);
+        content = redacted.text();
+        if (length > MAX_CONTENT) {
           truncated++;
-          checked = new NewObservation(checked.observationId(), checked.sessionId(), checked.observedAt(),
-              checked.category(), cut(checked.content()), checked.agentId(), checked.agentType());
+          content = cut(content, length);
         }
-        valid.add(checked);
+        valid.add(new NewObservation(id, sessionId, observedAt, category, content, agentId, agentType,
+            redacted.counts()));
       } catch (IllegalArgumentException bad) {
         Object id = o == null ? null : o.getValue("observation_id");
         rejected.add(new JsonObject().put("index", i).put("observation_id", id instanceof String s ? s : null)
@@ -57,6 +71,13 @@ record ObservationBatch(List<NewObservation> valid, List<JsonObject> rejected, i
       }
     }
     return new ObservationBatch(valid, rejected, duplicates, truncated);
+  }
+
+  /** The secrets taken out of the batch's observations, per kind. */
+  JsonObject redacted() {
+    Map<String, Object> sum = new TreeMap<>();
+    valid.forEach(o -> o.redacted().forEach((kind, n) -> sum.merge(kind, n, (a, b) -> (Integer) a + (Integer) b)));
+    return new JsonObject(sum);
   }
 
   private static String id(JsonObject o, String field) {
@@ -110,13 +131,16 @@ record ObservationBatch(List<NewObservation> valid, List<JsonObject> rejected, i
     return s.replace('\0', '\uFFFD');
   }
 
-  /** The first {@value #MAX_CONTENT} characters (not splitting a surrogate pair) and what was left out. */
-  static String cut(String content) {
-    int end = MAX_CONTENT;
+  /**
+   * The first {@value #MAX_CONTENT} characters (not splitting a surrogate pair) and how many of the
+   * {@code length} the client sent were left out.
+   */
+  static String cut(String content, int length) {
+    int end = Math.min(MAX_CONTENT, content.length());
     if (Character.isHighSurrogate(content.charAt(end - 1))) {
       end--;
     }
-    return content.substring(0, end) + "\n[… " + (content.length() - end) + " more characters cut by Mnemograph]";
+    return content.substring(0, end) + "\n[… " + (length - end) + " more characters cut by Mnemograph]";
   }
 
   private static String abbreviate(String s) {

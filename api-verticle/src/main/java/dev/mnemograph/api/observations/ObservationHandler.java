@@ -27,17 +27,20 @@ public final class ObservationHandler {
 
   public void batch(RoutingContext rc) {
     JsonArray items = body(rc).getJsonArray("observations");
-    ObservationBatch batch = ObservationBatch.check(items);
-    respond(rc, 200, observations.store(TokenAuth.workspaceId(rc), batch.valid()).map(stored -> {
-      if (stored.extractionsQueued() > 0) {
-        Addresses.extractionReady(bus, batch.valid().get(0).sessionId());
-      }
-      return new JsonObject()
-          .put("received", items.size())
-          .put("stored", stored.observations())
-          .put("duplicates", batch.valid().size() - stored.observations() + batch.duplicatesInBatch())
-          .put("truncated", batch.truncated())
-          .put("rejected", new JsonArray(batch.rejected()));
-    }));
+    String workspaceId = TokenAuth.workspaceId(rc);
+    // checking and redacting a replayed buffer (tens of MB) is CPU work: off the event loop
+    respond(rc, 200, rc.vertx().executeBlocking(() -> ObservationBatch.check(items), false)
+        .compose(batch -> observations.store(workspaceId, batch.valid()).map(stored -> {
+          if (stored.extractionsQueued() > 0) {
+            Addresses.extractionReady(bus, batch.valid().get(0).sessionId());
+          }
+          return new JsonObject()
+              .put("received", items.size())
+              .put("stored", stored.observations())
+              .put("duplicates", batch.valid().size() - stored.observations() + batch.duplicatesInBatch())
+              .put("truncated", batch.truncated())
+              .put("redacted", batch.redacted())
+              .put("rejected", new JsonArray(batch.rejected()));
+        })));
   }
 }

@@ -24,9 +24,11 @@ final class ObservationRepository {
   private static final String INSERT = """
       WITH stored AS (
         INSERT INTO observation (workspace_id, observation_id, session_id, observed_at, category, content,
-                                 agent_id, agent_type)
-        SELECT $1, o.*
-        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[]) o
+                                 agent_id, agent_type, redacted)
+        SELECT $1, o.id, o.session_id, o.observed_at, o.category, o.content, o.agent_id, o.agent_type,
+               o.redacted::jsonb
+        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],
+                    $9::text[]) AS o(id, session_id, observed_at, category, content, agent_id, agent_type, redacted)
         ON CONFLICT (workspace_id, observation_id) DO NOTHING
         RETURNING session_id, observed_at),
       counted AS (
@@ -65,7 +67,8 @@ final class ObservationRepository {
                   .addArrayOfString(chunk.stream().map(NewObservation::category).toArray(String[]::new))
                   .addArrayOfString(chunk.stream().map(NewObservation::content).toArray(String[]::new))
                   .addArrayOfString(chunk.stream().map(NewObservation::agentId).toArray(String[]::new))
-                  .addArrayOfString(chunk.stream().map(NewObservation::agentType).toArray(String[]::new)))
+                  .addArrayOfString(chunk.stream().map(NewObservation::agentType).toArray(String[]::new))
+                  .addArrayOfString(chunk.stream().map(NewObservation::redactedJson).toArray(String[]::new)))
               .map(rows -> rows.iterator().next().getInteger(0));
         }))
         .compose(stored -> JobQueue.enqueueExtraction(conn, workspaceId, sessions).map(q -> new Stored(stored, q))));

@@ -27,7 +27,14 @@ public final class WorkspaceInsightRepository {
          WHERE workspace_id = $1 AND kind = 'discover_relationships' AND status = 'done') AS last_discovery_run_at,
         (SELECT max(created_at) FROM memory WHERE workspace_id = $1) AS last_memory_added_at,
         (SELECT coalesce(sum(observation_count - extracted_observations), 0)::int FROM agent_session
-         WHERE workspace_id = $1) AS pending_observations""";
+         WHERE workspace_id = $1) AS pending_observations,
+        (SELECT coalesce(jsonb_object_agg(kind, n), '{}') FROM (
+           SELECT kind, sum(n) AS n FROM (
+             SELECT e.key AS kind, e.value::bigint AS n
+             FROM observation o, jsonb_each_text(o.redacted) e WHERE o.workspace_id = $1 AND o.redacted IS NOT NULL
+             UNION ALL
+             SELECT kind, redacted FROM secret_redaction WHERE workspace_id = $1) all_kinds
+           GROUP BY kind) r) AS redacted_secrets""";
 
   private final Pool pool;
 
@@ -62,7 +69,9 @@ public final class WorkspaceInsightRepository {
           .put("relationship_counts", relationshipCounts)
           .put("last_discovery_run_at", Timestamps.format(r.getOffsetDateTime("last_discovery_run_at")))
           .put("last_memory_added_at", Timestamps.format(r.getOffsetDateTime("last_memory_added_at")))
-          .put("pending_observations", r.getInteger("pending_observations"));
+          .put("pending_observations", r.getInteger("pending_observations"))
+          .put("redacted_secrets", r.getValue("redacted_secrets") instanceof JsonObject o ? o
+              : new JsonObject(String.valueOf(r.getValue("redacted_secrets"))));
     });
   }
 }
